@@ -1,0 +1,65 @@
+import type { Clock } from "./clock.js";
+import {
+  CoHostEngine,
+  type ConnectionCommand,
+  type FeedPosition,
+  type IdempotencyKey,
+  type RequestSent,
+  type RoomSnapshot,
+} from "./engine/engine.js";
+import { parseRequestKey, type HostInfo } from "./engine/records.js";
+import type { Outcome } from "./engine/refusal.js";
+import type { CoHostStore } from "./store/store.js";
+
+/**
+ * The engine bound to a store: each call is one atomic transition. This is
+ * what the services call; it knows no transport.
+ */
+export class CoHostCore {
+  constructor(
+    readonly store: CoHostStore,
+    readonly engine: CoHostEngine,
+    readonly clock: Clock,
+  ) {
+    store.startDeadlines(async (key) => {
+      const { from, to } = parseRequestKey(key);
+      await store.transact((tx) => engine.expireRequest(tx, from, to));
+    });
+  }
+
+  openRoom(host: HostInfo): Promise<Outcome<RoomSnapshot>> {
+    return this.store.transact((tx) => this.engine.openRoom(tx, host));
+  }
+
+  closeRoom(liveId: string): Promise<Outcome<void>> {
+    return this.store.transact((tx) => this.engine.closeRoom(tx, liveId));
+  }
+
+  readRoom(liveId: string): Promise<RoomSnapshot | undefined> {
+    return this.store.transact((tx) => this.engine.readRoom(tx, liveId));
+  }
+
+  hostRoom(caller: string, liveId: string): Promise<Outcome<RoomSnapshot>> {
+    return this.store.transact((tx) => this.engine.hostRoom(tx, caller, liveId));
+  }
+
+  requestConnection(caller: string, cmd: ConnectionCommand, idem?: IdempotencyKey): Promise<Outcome<RequestSent>> {
+    return this.store.transact((tx) => this.engine.requestConnection(tx, caller, cmd, idem));
+  }
+
+  cancelConnection(caller: string, liveId: string, to: string, idem?: IdempotencyKey): Promise<Outcome<{ position: FeedPosition }>> {
+    return this.store.transact((tx) => this.engine.cancelConnection(tx, caller, { liveId, to }, idem));
+  }
+
+  acceptConnection(caller: string, liveId: string, from: string, idem?: IdempotencyKey): Promise<Outcome<{ position: FeedPosition }>> {
+    return this.store.transact((tx) => this.engine.acceptConnection(tx, caller, { liveId, from }, idem));
+  }
+
+  rejectConnection(caller: string, liveId: string, from: string, idem?: IdempotencyKey): Promise<Outcome<{ position: FeedPosition }>> {
+    return this.store.transact((tx) => this.engine.rejectConnection(tx, caller, { liveId, from }, idem));
+  }
+
+  exitConnection(caller: string, liveId: string, idem?: IdempotencyKey): Promise<Outcome<{ position: FeedPosition }>> {
+    return this.store.transact((tx) => this.engine.exitConnection(tx, caller, { liveId }, idem));
+  }
+}

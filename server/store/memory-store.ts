@@ -1,0 +1,238 @@
+import { randomBytes } from "node:crypto";
+import type { WatchCoHostResponse } from "../../gen/cohost/v1/cohost_pb.js";
+import { systemClock, type Clock, type Scheduler } from "../clock.js";
+import type { ConnectionRecord, HostInfo, RoomRecord } from "../engine/records.js";
+import type { IdempotencyRecord, Transaction } from "../engine/transaction.js";
+import { FeedLog } from "./feed-log.js";
+import { SortedKeys } from "./sorted-keys.js";
+import type { CoHostStore, FeedBus, FeedListener } from "./store.js";
+
+export interface MemoryStoreOptions {
+  clock?: Clock & Scheduler;
+  /** How many CHANGE messages per room can be replayed on resume (R16). */
+  replayLimit?: number;
+  /** Upper bound on remembered request_ids (R18), oldest dropped first. */
+  idempotencyMaxRecords?: number;
+}
+
+export function newId(): string {
+  return randomBytes(12).toString("base64url");
+}
+
+/**
+ * The embedded default store: everything in this process. A transition runs
+ * synchronously inside `transact`, so it is atomic by construction; its
+ * writes are buffered and applied only if it returns.
+ */
+export class MemoryStore implements CoHostStore, FeedBus {
+  readonly kind = "memory";
+  readonly feeds: FeedBus = this;
+  private readonly clock: Clock & Scheduler;
+  private readonly replayLimit: number;
+  private readonly idempotencyMax: number;
+  private readonly rooms = new Map<string, RoomRecord>();
+  private readonly roomIds = new SortedKeys();
+  private readonly connections = new Map<string, ConnectionRecord>();
+  private readonly idempotency = new Map<string, { record: IdempotencyRecord; expiresAt: number }>();
+  private readonly deadlineTimers = new Map<string, { cancel(): void }>();
+  private readonly logs = new Map<string, FeedLog>();
+  private readonly listeners = new Map<string, Set<FeedListener>>();
+  private onDue: ((key: string) => Promise<void>) | undefined;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.replayLimit = options.replayLimit ?? 256;
+    this.idempotencyMax = options.idempotencyMaxRecords ?? 500_000;
+  }
+
+  async transact<T>(transition: (tx: Transaction) => T): Promise<T> {
+    const tx = new MemoryTransaction(this.clock.now(), this);
+    const result = transition(tx);
+    this.commit(tx);
+    return result;
+  }
+
+  async listRooms(after: string, limit: number): Promise<HostInfo[]> {
+    return this.roomIds.after(after, limit).map((id) => this.rooms.get(id)!.host);
+  }
+
+  startDeadlines(onDue: (requestKey: string) => Promise<void>): void {
+    this.onDue = onDue;
+  }
+
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.deadlineTimers.values()) timer.cancel();
+    this.deadlineTimers.clear();
+  }
+
+  subscribe(liveId: string, listener: FeedListener): () => void {
+    let set = this.listeners.get(liveId);
+    if (!set) this.listeners.set(liveId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.listeners.get(liveId) === set) this.listeners.delete(liveId);
+    };
+  }
+
+  async replay(liveId: string, epoch: string, afterSequence: number): Promise<WatchCoHostResponse[] | undefined> {
+    return this.logs.get(liveId)?.after(epoch, afterSequence);
+  }
+
+  /** Counts of what the store holds, for tests and the bench. */
+  stats() {
+    return {
+      rooms: this.rooms.size,
+      connections: this.connections.size,
+      idempotency: this.idempotency.size,
+      deadlines: this.deadlineTimers.size,
+      logs: this.logs.size,
+      watchedRooms: this.listeners.size,
+    };
+  }
+
+  // ---- read side of MemoryTransaction --------------------------------------
+
+  room(liveId: string): RoomRecord | undefined {
+    return this.rooms.get(liveId);
+  }
+
+  connection(id: string): ConnectionRecord | undefined {
+    return this.connections.get(id);
+  }
+
+  idempotencyRecord(key: string, now: number): IdempotencyRecord | undefined {
+    const entry = this.idempotency.get(key);
+    return entry && entry.expiresAt > now ? entry.record : undefined;
+  }
+
+  private commit(tx: MemoryTransaction): void {
+    for (const [id, connection] of tx.connections) {
+      if (connection) this.connections.set(id, connection);
+      else this.connections.delete(id);
+    }
+    const closed: string[] = [];
+    for (const [liveId, room] of tx.rooms) {
+      if (room) {
+        if (!this.rooms.has(liveId)) this.roomIds.add(liveId);
+        this.rooms.set(liveId, room);
+        if (this.logs.get(liveId)?.epoch !== room.epoch) {
+          this.logs.set(liveId, new FeedLog(room.epoch, room.sequence, this.replayLimit));
+        }
+      } else if (this.rooms.delete(liveId)) {
+        this.roomIds.delete(liveId);
+        closed.push(liveId);
+      }
+    }
+    this.commitIdempotency(tx);
+    for (const [key, at] of tx.deadlines) {
+      this.deadlineTimers.get(key)?.cancel();
+      this.deadlineTimers.delete(key);
+      if (at !== null) {
+        const timer = this.clock.schedule(at, () => {
+          this.deadlineTimers.delete(key);
+          void this.onDue?.(key);
+        });
+        this.deadlineTimers.set(key, timer);
+      }
+    }
+    for (const [liveId, message] of tx.feed) {
+      this.logs.get(liveId)?.append(message);
+      this.publish(liveId, message);
+    }
+    for (const liveId of closed) this.logs.delete(liveId);
+  }
+
+  private commitIdempotency(tx: MemoryTransaction): void {
+    if (tx.idempotency.size === 0) return;
+    for (const [key, entry] of tx.idempotency) {
+      this.idempotency.delete(key); // re-insert so the map stays in expiry order
+      this.idempotency.set(key, entry);
+    }
+    // TTLs are one configured value, so insertion order is expiry order.
+    for (const [key, entry] of this.idempotency) {
+      if (entry.expiresAt > tx.now && this.idempotency.size <= this.idempotencyMax) break;
+      this.idempotency.delete(key);
+    }
+  }
+
+  private publish(liveId: string, message: WatchCoHostResponse): void {
+    const set = this.listeners.get(liveId);
+    if (!set) return;
+    for (const listener of [...set]) {
+      try {
+        listener(message);
+      } catch {
+        // A failing watcher must not stop the others or the commit.
+      }
+    }
+  }
+}
+
+/** Buffers one transition's writes; reads see them first. */
+class MemoryTransaction implements Transaction {
+  readonly rooms = new Map<string, RoomRecord | null>();
+  readonly connections = new Map<string, ConnectionRecord | null>();
+  readonly idempotency = new Map<string, { record: IdempotencyRecord; expiresAt: number }>();
+  readonly deadlines = new Map<string, number | null>();
+  readonly feed: [string, WatchCoHostResponse][] = [];
+
+  constructor(
+    readonly now: number,
+    private readonly store: MemoryStore,
+  ) {}
+
+  newId(): string {
+    return newId();
+  }
+
+  getRoom(liveId: string): RoomRecord | undefined {
+    const own = this.rooms.get(liveId);
+    return own !== undefined ? (own ?? undefined) : this.store.room(liveId);
+  }
+
+  putRoom(room: RoomRecord): void {
+    this.rooms.set(room.host.liveId, room);
+  }
+
+  deleteRoom(liveId: string): void {
+    this.rooms.set(liveId, null);
+  }
+
+  getConnection(id: string): ConnectionRecord | undefined {
+    const own = this.connections.get(id);
+    return own !== undefined ? (own ?? undefined) : this.store.connection(id);
+  }
+
+  putConnection(connection: ConnectionRecord): void {
+    this.connections.set(connection.id, connection);
+  }
+
+  deleteConnection(id: string): void {
+    this.connections.set(id, null);
+  }
+
+  getIdempotency(key: string): IdempotencyRecord | undefined {
+    return this.idempotency.get(key)?.record ?? this.store.idempotencyRecord(key, this.now);
+  }
+
+  putIdempotency(key: string, record: IdempotencyRecord, ttlMs: number): void {
+    this.idempotency.set(key, { record, expiresAt: this.now + ttlMs });
+  }
+
+  setDeadline(key: string, at: number): void {
+    this.deadlines.set(key, at);
+  }
+
+  clearDeadline(key: string): void {
+    this.deadlines.set(key, null);
+  }
+
+  appendFeed(liveId: string, message: WatchCoHostResponse): void {
+    this.feed.push([liveId, message]);
+  }
+}

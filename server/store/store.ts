@@ -1,0 +1,42 @@
+import type { WatchCoHostResponse } from "../../gen/cohost/v1/cohost_pb.js";
+import type { HostInfo } from "../engine/records.js";
+import type { Transaction } from "../engine/transaction.js";
+
+/**
+ * Where co-host state lives. Asynchronous, so one engine serves an
+ * in-memory store and a shared (Redis) one alike.
+ */
+export interface CoHostStore {
+  /** "memory" or "redis": shown in health and logs. */
+  readonly kind: string;
+  /**
+   * Runs `transition` atomically (R20): all of its writes and feed messages
+   * take effect, or none. It may run more than once, so it must depend on
+   * nothing but the transaction.
+   */
+  transact<T>(transition: (tx: Transaction) => T): Promise<T>;
+  /** Open rooms with live id greater than `after`, ascending (R17). */
+  listRooms(after: string, limit: number): Promise<HostInfo[]>;
+  /** Feeds of rooms: live messages and replay (R15, R16). */
+  readonly feeds: FeedBus;
+  /**
+   * Calls `onDue` with the key of each pending request whose deadline has
+   * come (R7), once it has; the callback ends it through `transact`.
+   */
+  startDeadlines(onDue: (requestKey: string) => Promise<void>): void;
+  /** Whether the store can serve (health checks). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export type FeedListener = (message: WatchCoHostResponse) => void;
+
+export interface FeedBus {
+  /** Delivers every CHANGE committed for the room after this call, in order. */
+  subscribe(liveId: string, listener: FeedListener): () => void;
+  /**
+   * The CHANGE messages after `afterSequence` of the room's feed `epoch`,
+   * in order, or undefined when they cannot all be replayed (R16).
+   */
+  replay(liveId: string, epoch: string, afterSequence: number): Promise<WatchCoHostResponse[] | undefined>;
+}
