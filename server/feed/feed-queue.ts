@@ -1,0 +1,58 @@
+import type { WatchCoHostResponse } from "../../gen/cohost/v1/cohost_pb.js";
+import type { Clock, Scheduler } from "../clock.js";
+
+export type Next =
+  | { kind: "message"; message: WatchCoHostResponse }
+  | { kind: "idle" }
+  | { kind: "aborted" }
+  | { kind: "overflow" };
+
+/**
+ * Messages for one watcher, between the store's publish and the stream's
+ * write. Bounded: a watcher that falls `limit` messages behind is cut off
+ * and resumes from the replay log instead of growing server memory.
+ */
+export class FeedQueue {
+  private items: WatchCoHostResponse[] = [];
+  private overflowed = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly limit: number,
+    private readonly clock: Clock & Scheduler,
+  ) {}
+
+  push(message: WatchCoHostResponse): void {
+    if (this.items.length >= this.limit) {
+      this.overflowed = true;
+      this.items = [];
+    } else {
+      this.items.push(message);
+    }
+    this.wake?.();
+  }
+
+  /** The next message; "idle" after `idleMs` without one; "aborted" when `signal` fires. */
+  async next(signal: AbortSignal, idleMs: number): Promise<Next> {
+    for (;;) {
+      if (this.overflowed) return { kind: "overflow" };
+      const message = this.items.shift();
+      if (message) return { kind: "message", message };
+      if (signal.aborted) return { kind: "aborted" };
+      const woken = await new Promise<"wake" | "idle" | "aborted">((resolve) => {
+        const done = (result: "wake" | "idle" | "aborted") => {
+          timer.cancel();
+          signal.removeEventListener("abort", onAbort);
+          this.wake = undefined;
+          resolve(result);
+        };
+        const onAbort = () => done("aborted");
+        const timer = this.clock.schedule(this.clock.now() + idleMs, () => done("idle"));
+        signal.addEventListener("abort", onAbort, { once: true });
+        this.wake = () => done("wake");
+      });
+      if (woken === "idle") return { kind: "idle" };
+      if (woken === "aborted") return { kind: "aborted" };
+    }
+  }
+}

@@ -1,0 +1,135 @@
+// One TCP port for everything: HTTP/2 cleartext (gRPC, and Connect or
+// gRPC-Web over h2) and HTTP/1.1 (browsers, curl, Connect and gRPC-Web).
+// Node cannot negotiate h2c and HTTP/1.1 on one plain server, so we look at
+// the first bytes of each connection: an HTTP/2 client starts with the
+// "PRI * HTTP/2.0" preface, which no HTTP/1 request does.
+import * as http from "node:http";
+import * as http2 from "node:http2";
+import * as net from "node:net";
+import { cors as connectCors } from "@connectrpc/connect";
+import type { connectNodeAdapter } from "@connectrpc/connect-node";
+
+/** What connectNodeAdapter returns: a handler for http, https and http2 requests. */
+export type NodeHandlerFn = ReturnType<typeof connectNodeAdapter>;
+import type { Logger } from "../logger.js";
+
+export interface ListenOptions {
+  port: number;
+  host: string;
+  handler: NodeHandlerFn;
+  /** Body of GET /healthz; unhealthy answers 503. */
+  health: () => Promise<{ healthy: boolean; details: Record<string, unknown> }>;
+  /** Origins browsers may call from; ["*"] for any. */
+  corsOrigins: string[];
+  logger: Logger;
+}
+
+export interface RunningListener {
+  port: number;
+  url: string;
+  /** Stops accepting, then closes every connection after `graceMs`. */
+  close(graceMs?: number): Promise<void>;
+  /** Cuts every open connection at once, as a network failure would. */
+  dropConnections(): void;
+}
+
+const PREFACE = Buffer.from("PRI * HTTP/2.0");
+
+type AnyRequest = http.IncomingMessage | http2.Http2ServerRequest;
+type AnyResponse = http.ServerResponse | http2.Http2ServerResponse;
+
+export async function listen(options: ListenOptions): Promise<RunningListener> {
+  const onRequest = requestListener(options);
+  const h1 = http.createServer(onRequest as http.RequestListener);
+  const h2 = http2.createServer({}, onRequest as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
+  const sockets = new Set<net.Socket>();
+  const sessions = new Set<http2.ServerHttp2Session>();
+  h2.on("session", (session) => {
+    sessions.add(session);
+    session.on("close", () => sessions.delete(session));
+  });
+
+  const tcp = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => socket.destroy());
+    let head = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk]);
+      const n = Math.min(head.length, PREFACE.length);
+      const isH2 = head.subarray(0, n).equals(PREFACE.subarray(0, n));
+      if (isH2 && head.length < PREFACE.length) return; // need more bytes to decide
+      socket.off("data", onData);
+      socket.pause();
+      socket.unshift(head);
+      (isH2 ? h2 : h1).emit("connection", socket);
+      if (!isH2) socket.resume();
+    };
+    socket.on("data", onData);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    tcp.once("error", reject);
+    tcp.listen(options.port, options.host, () => resolve());
+  });
+  const address = tcp.address() as net.AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+
+  return {
+    port: address.port,
+    url: `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${address.port}`,
+    dropConnections() {
+      for (const socket of sockets) socket.destroy();
+    },
+    async close(graceMs = 2_000) {
+      const closed = new Promise<void>((resolve) => tcp.close(() => resolve()));
+      for (const session of sessions) session.close();
+      h1.closeIdleConnections();
+      const force = setTimeout(() => {
+        for (const session of sessions) session.destroy();
+        for (const socket of sockets) socket.destroy();
+      }, graceMs);
+      force.unref();
+      await closed;
+      clearTimeout(force);
+    },
+  };
+}
+
+function requestListener(options: ListenOptions) {
+  const allowAnyOrigin = options.corsOrigins.includes("*");
+  const allowedHeaders = [...connectCors.allowedHeaders, "Authorization"].join(", ");
+  const exposedHeaders = connectCors.exposedHeaders.join(", ");
+  const allowedMethods = connectCors.allowedMethods.join(", ");
+
+  return (req: AnyRequest, res: AnyResponse) => {
+    const origin = req.headers.origin;
+    if (typeof origin === "string" && (allowAnyOrigin || options.corsOrigins.includes(origin))) {
+      res.setHeader("Access-Control-Allow-Origin", allowAnyOrigin ? "*" : origin);
+      res.setHeader("Access-Control-Expose-Headers", exposedHeaders);
+      if (!allowAnyOrigin) res.setHeader("Vary", "Origin");
+      if (req.method === "OPTIONS") {
+        res.setHeader("Access-Control-Allow-Methods", allowedMethods);
+        res.setHeader("Access-Control-Allow-Headers", allowedHeaders);
+        res.setHeader("Access-Control-Max-Age", "7200");
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+    }
+    if (req.method === "GET" && (req.url === "/healthz" || req.url === "/readyz")) {
+      void options.health().then(
+        ({ healthy, details }) => {
+          res.writeHead(healthy ? 200 : 503, { "content-type": "application/json" });
+          res.end(JSON.stringify({ status: healthy ? "ok" : "unavailable", ...details }));
+        },
+        () => {
+          res.writeHead(503, { "content-type": "application/json" });
+          res.end(JSON.stringify({ status: "unavailable" }));
+        },
+      );
+      return;
+    }
+    options.handler(req, res);
+  };
+}

@@ -1,0 +1,24 @@
+// R17: cursors are opaque to clients; inside they name the last live id of
+// the previous page, so paging is stable while rooms come and go.
+import { checkId, limits, type Violation } from "./validation.js";
+
+const PREFIX = "c1:";
+
+export function encodeCursor(lastLiveId: string): string {
+  return Buffer.from(PREFIX + lastLiveId, "utf8").toString("base64url");
+}
+
+/** The live id after which the page starts ("" for the first page), or a violation. */
+export function decodeCursor(field: string, cursor: string): { after: string } | Violation {
+  if (cursor === "") return { after: "" };
+  const invalid = { field, message: "is not a cursor this server issued" };
+  if (Buffer.byteLength(cursor) > limits.cursorBytes || !/^[A-Za-z0-9_-]+$/.test(cursor)) return invalid;
+  const text = Buffer.from(cursor, "base64url").toString("utf8");
+  if (!text.startsWith(PREFIX)) return invalid;
+  const after = text.slice(PREFIX.length);
+  return checkId(field, after) ? invalid : { after };
+}
+
+export function isViolation(value: { after: string } | Violation): value is Violation {
+  return "field" in value;
+}

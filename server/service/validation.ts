@@ -1,0 +1,60 @@
+// R5 step 2: every field within its documented limits. Each check returns
+// the first violation in field-number order, or undefined.
+import { isKnownLayout } from "../engine/layouts.js";
+
+export interface Violation {
+  field: string;
+  message: string;
+}
+
+export const limits = {
+  idBytes: 64,
+  userNameBytes: 128,
+  avatarUrlBytes: 1024,
+  extraInfoBytes: 4096,
+  cursorBytes: 256,
+  timeoutSeconds: { min: 1, max: 300 },
+  pageSize: { max: 100, default: 20 },
+} as const;
+
+// Control characters U+0000..U+001F and U+007F.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+function bytes(value: string): number {
+  return Buffer.byteLength(value, "utf8");
+}
+
+export function checkId(field: string, value: string): Violation | undefined {
+  if (value.length === 0) return { field, message: "must not be empty" };
+  if (!value.isWellFormed()) return { field, message: "must be valid UTF-8" };
+  if (bytes(value) > limits.idBytes) return { field, message: `must be at most ${limits.idBytes} bytes` };
+  if (CONTROL.test(value)) return { field, message: "must not contain control characters" };
+  return undefined;
+}
+
+export function checkOptionalId(field: string, value: string): Violation | undefined {
+  return value === "" ? undefined : checkId(field, value);
+}
+
+export function checkText(field: string, value: string, maxBytes: number): Violation | undefined {
+  if (!value.isWellFormed()) return { field, message: "must be valid UTF-8" };
+  if (bytes(value) > maxBytes) return { field, message: `must be at most ${maxBytes} bytes` };
+  return undefined;
+}
+
+export function checkLayout(field: string, value: number): Violation | undefined {
+  return isKnownLayout(value) ? undefined : { field, message: "must be one of the defined layouts" };
+}
+
+export function checkRange(field: string, value: number, min: number, max: number): Violation | undefined {
+  return Number.isInteger(value) && value >= min && value <= max ? undefined : { field, message: `must be ${min} to ${max}` };
+}
+
+/** The first violation among the checks, in the order given. */
+export function firstViolation(...checks: (() => Violation | undefined)[]): Violation | undefined {
+  for (const check of checks) {
+    const violation = check();
+    if (violation) return violation;
+  }
+  return undefined;
+}
