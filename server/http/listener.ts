@@ -43,12 +43,27 @@ export async function listen(options: ListenOptions): Promise<RunningListener> {
   const h1 = http.createServer(onRequest as http.RequestListener);
   const h2 = http2.createServer({}, onRequest as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
   const sockets = new Set<net.Socket>();
+  // HTTP/1.1 keep-alive sockets with no request in flight; closed at once on shutdown.
+  const busy = new Map<net.Socket, number>();
+  let closing = false;
+  h1.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const socket = req.socket;
+    busy.set(socket, (busy.get(socket) ?? 0) + 1);
+    res.on("close", () => {
+      const left = (busy.get(socket) ?? 1) - 1;
+      if (left > 0) return void busy.set(socket, left);
+      busy.delete(socket);
+      if (closing) socket.destroy();
+    });
+  });
   const sessions = new Set<http2.ServerHttp2Session>();
   h2.on("session", (session) => {
     sessions.add(session);
     session.on("close", () => sessions.delete(session));
   });
 
+  const h2Sockets = new WeakSet<net.Socket>();
+  const isH2Socket = (socket: net.Socket) => h2Sockets.has(socket);
   const tcp = net.createServer((socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
@@ -62,6 +77,7 @@ export async function listen(options: ListenOptions): Promise<RunningListener> {
       socket.off("data", onData);
       socket.pause();
       socket.unshift(head);
+      if (isH2) h2Sockets.add(socket);
       (isH2 ? h2 : h1).emit("connection", socket);
       if (!isH2) socket.resume();
     };
@@ -83,8 +99,9 @@ export async function listen(options: ListenOptions): Promise<RunningListener> {
     },
     async close(graceMs = 2_000) {
       const closed = new Promise<void>((resolve) => tcp.close(() => resolve()));
+      closing = true;
       for (const session of sessions) session.close();
-      h1.closeIdleConnections();
+      for (const socket of sockets) if (!busy.has(socket) && !isH2Socket(socket)) socket.destroy();
       const force = setTimeout(() => {
         for (const session of sessions) session.destroy();
         for (const socket of sockets) socket.destroy();

@@ -1,0 +1,92 @@
+// Configuration comes from the environment. With nothing set the server runs
+// in a clearly labelled development mode with generated credentials; in
+// production a missing secret stops start-up instead of being made up.
+import { randomBytes } from "node:crypto";
+import type { LogLevel } from "./logger.js";
+
+export interface ServerConfig {
+  mode: "development" | "production";
+  port: number;
+  host: string;
+  tokenSecret: string;
+  adminKey: string;
+  /** True when the credentials above were generated for this run. */
+  generatedCredentials: boolean;
+  store: { kind: "memory" } | { kind: "redis"; url: string; prefix: string };
+  keepAliveMs: number;
+  rateLimit: { burst: number; refillPerSecond: number };
+  idempotencyTtlMs: number;
+  replayLimit: number;
+  corsOrigins: string[];
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join("\n  - ")}`);
+  }
+}
+
+/** Documented in README "Configuration". */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const problems: string[] = [];
+  const production = env.COHOST_MODE === "production" || (env.COHOST_MODE === undefined && env.NODE_ENV === "production");
+  const number = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min || value > max) {
+      problems.push(`${name} must be a number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+
+  let tokenSecret = env.COHOST_TOKEN_SECRET ?? "";
+  let adminKey = env.COHOST_ADMIN_KEY ?? "";
+  let generatedCredentials = false;
+  if (production) {
+    if (!tokenSecret) problems.push("COHOST_TOKEN_SECRET is required in production");
+    if (!adminKey) problems.push("COHOST_ADMIN_KEY is required in production");
+  } else {
+    if (!tokenSecret) ((tokenSecret = randomBytes(32).toString("base64url")), (generatedCredentials = true));
+    if (!adminKey) ((adminKey = randomBytes(24).toString("base64url")), (generatedCredentials = true));
+  }
+  if (tokenSecret && Buffer.byteLength(tokenSecret) < 32) problems.push("COHOST_TOKEN_SECRET must be at least 32 bytes (HS256)");
+  if (adminKey && Buffer.byteLength(adminKey) < 16) problems.push("COHOST_ADMIN_KEY must be at least 16 bytes");
+
+  const storeSpec = env.COHOST_STORE ?? "memory";
+  let store: ServerConfig["store"] = { kind: "memory" };
+  if (storeSpec.startsWith("redis://") || storeSpec.startsWith("rediss://")) {
+    const url = new URL(storeSpec);
+    const prefix = url.searchParams.get("prefix") ?? env.COHOST_REDIS_PREFIX ?? "cohost:";
+    url.searchParams.delete("prefix");
+    store = { kind: "redis", url: url.toString(), prefix };
+  } else if (storeSpec !== "memory") {
+    problems.push(`COHOST_STORE must be "memory" or a redis:// URL (got "${storeSpec}")`);
+  }
+
+  const logLevel = (env.COHOST_LOG_LEVEL ?? "info") as LogLevel;
+  if (!["debug", "info", "warn", "error", "silent"].includes(logLevel)) problems.push(`COHOST_LOG_LEVEL "${logLevel}" is not a level`);
+
+  const config: ServerConfig = {
+    mode: production ? "production" : "development",
+    port: number("PORT", 8080, 0, 65535),
+    host: env.COHOST_HOST ?? (production ? "0.0.0.0" : "127.0.0.1"),
+    tokenSecret,
+    adminKey,
+    generatedCredentials,
+    store,
+    keepAliveMs: number("COHOST_KEEPALIVE_SECONDS", 15, 1, 3600) * 1000,
+    rateLimit: {
+      burst: number("COHOST_RATE_LIMIT_BURST", 20, 1, 1e6),
+      refillPerSecond: number("COHOST_RATE_LIMIT_PER_SECOND", 2, 0.001, 1e6),
+    },
+    idempotencyTtlMs: number("COHOST_IDEMPOTENCY_TTL_SECONDS", 600, 600, 86_400) * 1000,
+    replayLimit: number("COHOST_REPLAY_LIMIT", 256, 1, 100_000),
+    corsOrigins: (env.COHOST_CORS_ORIGINS ?? "*").split(",").map((s) => s.trim()).filter(Boolean),
+    logLevel,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,108 @@
+// The server as a process: `npm start`'s entry point, started the way CI and
+// users start it (node --import tsx), stopped by its own PID.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
+import { afterEach, describe, expect, it } from "vitest";
+import { CoHostService, RoomAdminService } from "../gen/cohost/v1/cohost_pb.js";
+import { mintHostToken } from "./service/auth.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const running: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of running.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
+function start(env: Record<string, string>, cwd = mkdtempSync(join(tmpdir(), "cohost-main-"))) {
+  // The working directory is a fresh one (dev credentials land there), so
+  // tsx is named by its path rather than resolved from the cwd.
+  const tsx = new URL("../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
+  const child = spawn(process.execPath, ["--import", tsx, join(root, "server/main.ts")], {
+    cwd,
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  running.push(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return {
+    child,
+    exited,
+    output: () => ({ stdout, stderr }),
+    async listening(): Promise<string> {
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline) {
+        const line = stdout.split("\n").find((l) => l.includes('"msg":"listening"'));
+        if (line) return (JSON.parse(line) as { url: string }).url;
+        if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`server did not start: ${stderr}`);
+    },
+  };
+}
+
+describe("server process", () => {
+  it("starts in development mode with generated credentials that work", async () => {
+    const server = start({ PORT: "0" });
+    const url = await server.listening();
+    const { stderr } = server.output();
+    expect(stderr).toContain("DEVELOPMENT MODE");
+    const adminKey = /admin key\s+(\S+)/.exec(stderr)?.[1];
+    const secret = /token secret\s+(\S+)/.exec(stderr)?.[1];
+    expect(adminKey && secret).toBeTruthy();
+    const transport = createConnectTransport({ baseUrl: url, httpVersion: "1.1" });
+    const admin = createClient(RoomAdminService, transport);
+    await admin.openRoom({ liveId: "p-a", userId: "alice" }, { headers: { authorization: `Bearer ${adminKey}` } });
+    const token = await mintHostToken(secret!, "alice");
+    const cohost = createClient(CoHostService, transport);
+    const err = await cohost.exitHostConnection({ liveId: "p-a" }, { headers: { authorization: `Bearer ${token}` } }).catch((e: unknown) => e);
+    expect(ConnectError.from(err).code).toBe(Code.FailedPrecondition);
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+  });
+
+  it("refuses to start in production without secrets", async () => {
+    const server = start({ PORT: "0", COHOST_MODE: "production" });
+    expect(await server.exited).toBe(2);
+    expect(server.output().stderr).toContain("COHOST_TOKEN_SECRET is required in production");
+    expect(server.output().stderr).toContain("COHOST_ADMIN_KEY is required in production");
+  });
+
+  it("shuts down on SIGTERM with a watch stream open: the stream ends UNAVAILABLE, the process exits 0", async () => {
+    const secret = "s".repeat(40);
+    const adminKey = "a".repeat(20);
+    const server = start({ PORT: "0", COHOST_MODE: "production", COHOST_TOKEN_SECRET: secret, COHOST_ADMIN_KEY: adminKey, COHOST_HOST: "127.0.0.1" });
+    const url = await server.listening();
+    const transport = createConnectTransport({ baseUrl: url, httpVersion: "2" });
+    await createClient(RoomAdminService, transport).openRoom({ liveId: "p-b", userId: "bob" }, { headers: { authorization: `Bearer ${adminKey}` } });
+    const token = await mintHostToken(secret, "bob");
+    const kinds: number[] = [];
+    const watching = (async () => {
+      try {
+        for await (const m of createClient(CoHostService, transport).watchCoHost({ liveId: "p-b" }, { headers: { authorization: `Bearer ${token}` } })) {
+          kinds.push(m.kind);
+        }
+        return "ended";
+      } catch (err) {
+        return Code[ConnectError.from(err).code];
+      }
+    })();
+    while (kinds.length === 0) await new Promise((r) => setTimeout(r, 20));
+    const stopAt = Date.now();
+    server.child.kill("SIGTERM");
+    expect(await watching).toBe("Unavailable");
+    expect(await server.exited).toBe(0);
+    expect(Date.now() - stopAt).toBeLessThan(10_000);
+  });
+});

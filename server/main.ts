@@ -1,0 +1,88 @@
+// `npm start`: the reference server as a process. Configuration: README.
+import { systemClock } from "./clock.js";
+import { ConfigError, loadConfig, type ServerConfig } from "./config.js";
+import { devCredentialsPath, writeDevCredentials } from "./dev-credentials.js";
+import { createLogger } from "./logger.js";
+import { CoHostServer } from "./server.js";
+import { mintHostToken } from "./service/auth.js";
+import { createStore } from "./store/create-store.js";
+
+async function main(): Promise<void> {
+  let config: ServerConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`cohost server: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const store = await createStore(config, systemClock, logger);
+  const server = new CoHostServer({
+    tokenSecret: config.tokenSecret,
+    adminKey: config.adminKey,
+    store,
+    logger,
+    engine: { rateLimit: config.rateLimit, idempotencyTtlMs: config.idempotencyTtlMs },
+    watch: { keepAliveMs: config.keepAliveMs },
+  });
+  const listener = await server.listen({ port: config.port, host: config.host, corsOrigins: config.corsOrigins });
+  logger.info("listening", {
+    url: listener.url,
+    mode: config.mode,
+    store: store.kind,
+    protocols: ["connect", "grpc", "grpc-web"],
+    http: ["1.1", "2 (h2c, prior knowledge)"],
+  });
+  if (config.mode === "development") await printDevBanner(config, listener.url);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      logger.warn("second signal: exiting now", { signal });
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info("shutting down", { signal });
+    server.close(5_000).then(
+      () => {
+        logger.info("stopped");
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error("shutdown failed", { error: String(err) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+async function printDevBanner(config: ServerConfig, url: string): Promise<void> {
+  if (config.generatedCredentials) writeDevCredentials({ url, tokenSecret: config.tokenSecret, adminKey: config.adminKey });
+  const alice = await mintHostToken(config.tokenSecret, "alice", { ttlSeconds: 86_400 });
+  const lines = [
+    "",
+    "  CoHost reference server: DEVELOPMENT MODE (not for production; set COHOST_MODE=production)",
+    `  listening      ${url}  (Connect and gRPC-Web on HTTP/1.1 and h2c; gRPC on h2c)`,
+    `  store          ${config.store.kind}`,
+    `  admin key      ${config.adminKey}`,
+    `  token secret   ${config.tokenSecret}`,
+    config.generatedCredentials ? `  (generated for this run, saved to ${devCredentialsPath})` : "",
+    "",
+    "  A host token for user alice (24 h):",
+    `    ${alice}`,
+    "  Mint others with:  npm run -s token -- --user bob",
+    "  Watch two hosts connect:  npm run demo -- --url " + url,
+    "",
+  ];
+  process.stderr.write(`${lines.filter((l, i) => l !== "" || lines[i - 1] !== "").join("\n")}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`cohost server failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
