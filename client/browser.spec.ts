@@ -1,0 +1,91 @@
+// The same CoHostStore code in a real browser: a page built with Vite uses
+// @connectrpc/connect-web against the reference server (another origin, so
+// CORS is exercised), driven by playwright-core in Debian's Chromium.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser } from "playwright-core";
+import { build } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CoHostServer } from "../server/server.js";
+import { mintHostToken } from "../server/service/auth.js";
+import { systemClock } from "../server/clock.js";
+import { Clients, newServer, TEST_SECRET, transportFor } from "../server/testing/service-harness.js";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const pageRoot = fileURLToPath(new URL("./browser-test", import.meta.url));
+
+let server: CoHostServer;
+let serverUrl: string;
+let pageServer: http.Server;
+let pageUrl: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH; .ci/run installs it`);
+  }
+  server = newServer();
+  serverUrl = (await server.listen({ port: 0, host: "127.0.0.1" })).url;
+  const outDir = mkdtempSync(join(tmpdir(), "cohost-page-"));
+  await build({ root: pageRoot, logLevel: "warn", build: { outDir, emptyOutDir: true, target: "es2022" } });
+  pageServer = http.createServer((req, res) => {
+    const path = normalize(new URL(req.url ?? "/", "http://x").pathname).replace(/^(\.\.[/\\])+/, "");
+    const file = join(outDir, path === "/" ? "index.html" : path);
+    if (!file.startsWith(outDir) || !existsSync(file)) return void res.writeHead(404).end();
+    const type = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css" }[extname(file)] ?? "application/octet-stream";
+    res.writeHead(200, { "content-type": type }).end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => pageServer.listen(0, "127.0.0.1", resolve));
+  pageUrl = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}/`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => pageServer?.close(r));
+  await server?.close(50);
+});
+
+describe("CoHostStore in Chromium", () => {
+  it("shows two hosts connecting, over Connect and gRPC-Web from the browser", { timeout: 60_000 }, async () => {
+    const admin = new Clients(transportFor(serverUrl, "connect", "1.1"), systemClock);
+    await admin.admin.openRoom({ liveId: "room-a", userId: "alice", userName: "Alice" }, admin.adminHeaders());
+    await admin.admin.openRoom({ liveId: "room-b", userId: "bob", userName: "Bob" }, admin.adminHeaders());
+    const query = new URLSearchParams({
+      server: serverUrl,
+      tokenA: await mintHostToken(TEST_SECRET, "alice"),
+      tokenB: await mintHostToken(TEST_SECRET, "bob"),
+    });
+    const page = await browser.newPage();
+    const consoleErrors: string[] = [];
+    page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
+    page.on("console", (m) => process.env.DEBUG_BROWSER && console.log("browser:", m.type(), m.text()));
+    page.on("requestfailed", (r) => process.env.DEBUG_BROWSER && console.log("failed:", r.url(), r.failure()?.errorText));
+    await page.goto(`${pageUrl}?${query}`);
+    await page
+      .waitForFunction(() => document.getElementById("result")?.textContent !== "running…", null, { timeout: 15_000 })
+      .catch(async (err: unknown) => {
+        throw new Error(`page did not finish: ${await page.textContent("body")}\nconsole errors: ${consoleErrors.join("\n")}`, { cause: err });
+      });
+    expect(await page.textContent("#result")).toBe("done");
+    expect(await page.textContent('[data-testid="room-a-status"]')).toBe("connected");
+    expect(await page.textContent('[data-testid="room-b-connected"]')).toBe("Alice, Bob");
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="room-a-events"] li').length >= 2);
+    expect(await page.locator('[data-testid="room-a-events"] li').allTextContents()).toEqual(["request accepted by Bob", "Bob joined"]);
+    expect(await page.locator('[data-testid="room-b-events"] li').allTextContents()).toEqual([
+      "request received from Alice (hello from the browser)",
+      "Alice joined",
+    ]);
+    mkdirSync("test-results", { recursive: true });
+    await page.screenshot({ path: "test-results/browser-two-hosts.png" });
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  });
+});
