@@ -13,9 +13,15 @@ export interface Scheduler {
 export const systemClock: Clock & Scheduler = {
   now: () => Date.now(),
   schedule(at, run) {
-    // setTimeout caps its delay at 2^31-1 ms; deadlines are at most minutes away.
-    const timer = setTimeout(run, Math.max(0, at - Date.now()));
-    timer.unref();
+    // Node's timers run on a monotonic clock and may fire a millisecond
+    // before Date.now() reaches `at`; wait again until it has, so whoever
+    // runs sees the deadline as passed.
+    let timer: ReturnType<typeof setTimeout>;
+    const arm = () => {
+      timer = setTimeout(() => (Date.now() >= at ? run() : arm()), Math.max(0, at - Date.now()));
+      timer.unref();
+    };
+    arm();
     return { cancel: () => clearTimeout(timer) };
   },
 };

@@ -54,7 +54,7 @@ export class CoHostServer {
     const hostAuth = new HostAuthenticator(options.tokenSecret, this.clock, undefined, options.acceptExpiredTokens);
     const adminAuth = new AdminAuthenticator(options.adminKey);
     const outer = [...(options.interceptors ?? []), errorBoundary(this.logger)];
-    const handlerOptions = { readMaxBytes: options.readMaxBytes ?? 64 * 1024 };
+    const handlerOptions = { readMaxBytes: options.readMaxBytes ?? 1024 * 1024 };
     const coHost = coHostServiceImpl({
       core: this.core,
       clock: this.clock,

@@ -20,6 +20,9 @@
 // * Strings are UTF-8. Length limits count UTF-8 bytes. An "id" (live id,
 //   user id, request id) is 1 to 64 bytes with no control characters
 //   (U+0000..U+001F, U+007F).
+// * Size. A request message over 1 MiB is refused by the transport with
+//   `RESOURCE_EXHAUSTED`, before anything else; smaller ones are checked
+//   field by field.
 // * Refusal order (R5). When several refusals apply, the first one in this
 //   list wins, so every server answers alike:
 //   1. `UNAUTHENTICATED`: missing, forged or expired credential.

@@ -1,0 +1,81 @@
+// The CLI as a newcomer runs it against `npm start`: a real server process,
+// a subset of cases, the closing line, JUnit output and exit codes.
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const tsx = new URL("../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
+const secrets = { COHOST_TOKEN_SECRET: "cli-test-secret-0123456789abcdef0123", COHOST_ADMIN_KEY: "cli-test-admin-key" };
+let server: ChildProcess;
+let url = "";
+
+beforeAll(async () => {
+  server = spawn(process.execPath, ["--import", tsx, join(root, "server/main.ts")], {
+    env: { PATH: process.env.PATH ?? "", PORT: "0", COHOST_MODE: "production", COHOST_HOST: "127.0.0.1", ...secrets },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    server.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const line = out.split("\n").find((l) => l.includes('"msg":"listening"'));
+      if (line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    server.on("exit", (code) => reject(new Error(`server exited ${code}`)));
+  });
+}, 30_000);
+
+afterAll(() => {
+  server?.kill("SIGTERM");
+});
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["--import", tsx, join(root, "conformance/cli.ts"), ...args], { cwd: root, env: { PATH: process.env.PATH ?? "", ...secrets }, timeout: 120_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe("cohost-conformance CLI", () => {
+  it("runs selected cases over every protocol, ends with the closing line, writes JUnit", { timeout: 120_000 }, async () => {
+    const junit = join(mkdtempSync(join(tmpdir(), "cohost-cli-")), "report.xml");
+    const { code, stdout } = await cli(["--url", url, "--run", "*/accept/*", "--junit", junit]);
+    const lines = stdout.trim().split("\n");
+    expect(lines.at(-1)).toBe("15 passed, 0 failed");
+    expect(code).toBe(0);
+    for (const p of ["Protocol:connect/HTTP:1.1", "Protocol:connect/HTTP:2", "Protocol:grpc/HTTP:2", "Protocol:grpc-web/HTTP:1.1", "Protocol:grpc-web/HTTP:2"]) {
+      expect(stdout).toContain(p);
+    }
+    const xml = readFileSync(junit, "utf8");
+    expect(xml).toContain('<testsuites name="cohost-conformance" tests="15" failures="0"');
+    expect(xml).toContain('name="accept-forms-connection"');
+  });
+
+  it("fails the run when a known-failing case passes", { timeout: 120_000 }, async () => {
+    const list = join(mkdtempSync(join(tmpdir(), "cohost-cli-")), "known-failing.txt");
+    writeFileSync(list, "*/accept/accept-forms-connection  # pretend it is broken\n");
+    const { code, stdout } = await cli(["--url", url, "--protocol", "connect", "--http", "2", "--run", "*/accept/accept-forms-connection", "--known-failing", list]);
+    expect(stdout.trim().split("\n").at(-1)).toBe("0 passed, 1 failed");
+    expect(stdout).toContain("listed as known-failing but passed");
+    expect(code).toBe(1);
+  });
+
+  it("exits non-zero with the failures when the server departs from the spec", { timeout: 60_000 }, async () => {
+    const { code, stdout } = await cli(["--url", url, "--admin-key", "wrong-admin-key", "--protocol", "connect", "--http", "1.1", "--run", "*/reject/*"]);
+    expect(stdout).toContain("FAILED CoHost/Protocol:connect/HTTP:1.1/reject/reject-pending-request");
+    expect(stdout.trim().split("\n").at(-1)).toBe("0 passed, 2 failed");
+    expect(code).toBe(1);
+  });
+
+  it("lists cases with the rules they check", async () => {
+    const { code, stdout } = await cli(["--list", "--protocol", "grpc"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("CoHost/Protocol:grpc/HTTP:2/timeout/timeout-notifies-both-sides  [R7, R14]");
+    expect(stdout.split("\n").filter((l) => l.startsWith("CoHost/")).length).toBe(57);
+  });
+});

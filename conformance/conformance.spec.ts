@@ -1,0 +1,50 @@
+// The whole suite against the reference server: over the in-memory router
+// transport, and over a real listener for every protocol and HTTP version
+// it serves, with the (empty) known-failing list CI uses.
+import { fileURLToPath } from "node:url";
+import { createRouterTransport } from "@connectrpc/connect";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CoHostServer } from "../server/server.js";
+import { newServer, TEST_ADMIN_KEY, TEST_SECRET } from "../server/testing/service-harness.js";
+import { readKnownFailing, registerConformance } from "./index.js";
+
+const knownFailing = readKnownFailing(fileURLToPath(new URL("./known-failing.txt", import.meta.url)));
+// Generous waits: CI machines are shared and this file runs beside the others.
+const credentials = { adminKey: TEST_ADMIN_KEY, tokenSecret: TEST_SECRET, timeoutMs: 15_000, property: { runs: 4 } };
+const vitest = { describe, it, beforeAll };
+
+it("runs with an empty known-failing list", () => {
+  expect(knownFailing).toEqual([]);
+});
+
+const inMemory = newServer();
+afterAll(() => inMemory.close(50));
+registerConformance(vitest, { ...credentials, transport: createRouterTransport(inMemory.routes), knownFailing }, "conformance: in-memory transport");
+
+// The listener starts when the suite's beforeAll runs; the URL is read then.
+let server: CoHostServer | undefined;
+let baseUrl = "";
+beforeAll(async () => {
+  server = newServer();
+  baseUrl = (await server.listen({ port: 0, host: "127.0.0.1" })).url;
+});
+afterAll(() => server?.close(50));
+registerConformance(
+  vitest,
+  {
+    ...credentials,
+    get baseUrl() {
+      return baseUrl || "http://127.0.0.1:1";
+    },
+    knownFailing,
+  },
+  "conformance: real listener, every protocol and HTTP version",
+);
+
+const clientServer = newServer();
+afterAll(() => clientServer.close(50));
+registerConformance(
+  vitest,
+  { ...credentials, mode: "client", transport: createRouterTransport(clientServer.routes), transportName: "in-memory", knownFailing },
+  "conformance: CoHostStore client adapter",
+);
