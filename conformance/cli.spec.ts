@@ -1,36 +1,26 @@
 // The CLI as a newcomer runs it against `npm start`: a real server process,
 // a subset of cases, the closing line, JUnit output and exit codes.
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServerProcess, type ServerProcess } from "../server/testing/server-process.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const tsx = new URL("../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
 const secrets = { COHOST_TOKEN_SECRET: "cli-test-secret-0123456789abcdef0123", COHOST_ADMIN_KEY: "cli-test-admin-key" };
-let server: ChildProcess;
+let server: ServerProcess;
 let url = "";
 
 beforeAll(async () => {
-  server = spawn(process.execPath, ["--import", tsx, join(root, "server/main.ts")], {
-    env: { PATH: process.env.PATH ?? "", PORT: "0", COHOST_MODE: "production", COHOST_HOST: "127.0.0.1", ...secrets },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    server.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const line = out.split("\n").find((l) => l.includes('"msg":"listening"'));
-      if (line) resolve((JSON.parse(line) as { url: string }).url);
-    });
-    server.on("exit", (code) => reject(new Error(`server exited ${code}`)));
-  });
+  server = startServerProcess({ PORT: "0", COHOST_MODE: "production", COHOST_HOST: "127.0.0.1", ...secrets });
+  url = await server.listening();
 }, 30_000);
 
-afterAll(() => {
-  server?.kill("SIGTERM");
+afterAll(async () => {
+  await server?.stop();
 });
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

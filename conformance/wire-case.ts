@@ -104,6 +104,7 @@ export class WireCase {
   }
 
   async run(): Promise<void> {
+    let cleanupErrors: string[] = [];
     try {
       for (const name of [...this.spec.actors, ...(this.spec.extra_rooms ?? [])]) await this.openRoom(name);
       for (const name of this.spec.actors) {
@@ -119,8 +120,9 @@ export class WireCase {
       for (const [i, step] of this.spec.steps.entries()) await this.step(`step ${i + 1}`, step);
       await this.finish();
     } finally {
-      await this.cleanup();
+      cleanupErrors = await this.cleanup();
     }
+    if (cleanupErrors.length > 0) throw new ConformanceFailure(`closing the case's rooms failed:\n  ${cleanupErrors.join("\n  ")}`);
   }
 
   private watcher(name: string, label: string): FeedWatcher {
@@ -344,20 +346,25 @@ export class WireCase {
     }
   }
 
-  private async cleanup(): Promise<void> {
+  /** Closes every room the case opened; a refusal other than NOT_FOUND (closed by the case) is a failure. */
+  private async cleanup(): Promise<string[]> {
     for (const w of [...this.primary.values(), ...this.secondary.values()]) w.drop();
+    const errors: string[] = [];
     await Promise.all(
-      [...this.opened].map((name) =>
-        withTimeout(
-          this.admin.closeRoom(
-            { liveId: this.cast.actor(name).liveId },
-            { headers: { authorization: adminAuthorization(this.options.credentials)! } },
-          ),
-          this.options.timeoutMs,
-          "CloseRoom",
-        ).catch(() => {}),
-      ),
+      [...this.opened].map(async (name) => {
+        try {
+          await withTimeout(
+            this.admin.closeRoom({ liveId: this.cast.actor(name).liveId }, { headers: { authorization: adminAuthorization(this.options.credentials)! } }),
+            this.options.timeoutMs,
+            "CloseRoom",
+          );
+        } catch (err) {
+          const outcome = outcomeOfError(err);
+          if (outcome.ok || outcome.code !== "NOT_FOUND") errors.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }),
     );
+    return errors;
   }
 }
 

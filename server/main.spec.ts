@@ -1,53 +1,22 @@
 // The server as a process: `npm start`'s entry point, started the way CI and
 // users start it (node --import tsx), stopped by its own PID.
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { CoHostService, RoomAdminService } from "../gen/cohost/v1/cohost_pb.js";
 import { mintHostToken } from "./service/auth.js";
+import { startServerProcess, type ServerProcess } from "./testing/server-process.js";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const running: ChildProcess[] = [];
+const running: ServerProcess[] = [];
 
-afterEach(() => {
-  for (const child of running.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+afterEach(async () => {
+  for (const server of running.splice(0)) await server.kill();
 });
 
-function start(env: Record<string, string>, cwd = mkdtempSync(join(tmpdir(), "cohost-main-"))) {
-  // The working directory is a fresh one (dev credentials land there), so
-  // tsx is named by its path rather than resolved from the cwd.
-  const tsx = new URL("../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
-  const child = spawn(process.execPath, ["--import", tsx, join(root, "server/main.ts")], {
-    cwd,
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  running.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return {
-    child,
-    exited,
-    output: () => ({ stdout, stderr }),
-    async listening(): Promise<string> {
-      const deadline = Date.now() + 15_000;
-      while (Date.now() < deadline) {
-        const line = stdout.split("\n").find((l) => l.includes('"msg":"listening"'));
-        if (line) return (JSON.parse(line) as { url: string }).url;
-        if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error(`server did not start: ${stderr}`);
-    },
-  };
+function start(env: Record<string, string>): ServerProcess {
+  const server = startServerProcess(env);
+  running.push(server);
+  return server;
 }
 
 describe("server process", () => {

@@ -29,6 +29,8 @@ async function main(): Promise<void> {
     watch: { keepAliveMs: config.keepAliveMs },
   });
   const listener = await server.listen({ port: config.port, host: config.host, corsOrigins: config.corsOrigins });
+  if (config.mode === "development") await printDevBanner(config, listener.url);
+  // Logged last: "listening" tells supervisors and tests that everything is ready.
   logger.info("listening", {
     url: listener.url,
     mode: config.mode,
@@ -36,7 +38,6 @@ async function main(): Promise<void> {
     protocols: ["connect", "grpc", "grpc-web"],
     http: ["1.1", "2 (h2c, prior knowledge)"],
   });
-  if (config.mode === "development") await printDevBanner(config, listener.url);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -41,7 +41,7 @@ export async function* watchRoom(
   const keepAliveInterval = durationFromMs(options.keepAliveMs);
   const queue = new FeedQueue(options.maxQueued, clock);
   // Subscribe before reading, so nothing between the read and the first live message is lost.
-  const unsubscribe = feeds.subscribe(request.liveId, (m) => queue.push(m));
+  const unsubscribe = await feeds.subscribe(request.liveId, (m) => queue.push(m));
   try {
     const outcome = await core.hostRoom(caller, request.liveId);
     if (!outcome.ok) throw refusalError(outcome.refusal);

@@ -1,8 +1,8 @@
-import { randomBytes } from "node:crypto";
 import type { WatchCoHostResponse } from "../../gen/cohost/v1/cohost_pb.js";
 import { systemClock, type Clock, type Scheduler } from "../clock.js";
 import type { ConnectionRecord, HostInfo, RoomRecord } from "../engine/records.js";
 import type { IdempotencyRecord, Transaction } from "../engine/transaction.js";
+import { BufferedTransaction } from "./buffered-transaction.js";
 import { FeedLog } from "./feed-log.js";
 import { SortedKeys } from "./sorted-keys.js";
 import type { CoHostStore, FeedBus, FeedListener } from "./store.js";
@@ -13,10 +13,6 @@ export interface MemoryStoreOptions {
   replayLimit?: number;
   /** Upper bound on remembered request_ids (R18), oldest dropped first. */
   idempotencyMaxRecords?: number;
-}
-
-export function newId(): string {
-  return randomBytes(12).toString("base64url");
 }
 
 /**
@@ -69,7 +65,7 @@ export class MemoryStore implements CoHostStore, FeedBus {
     this.deadlineTimers.clear();
   }
 
-  subscribe(liveId: string, listener: FeedListener): () => void {
+  async subscribe(liveId: string, listener: FeedListener): Promise<() => void> {
     let set = this.listeners.get(liveId);
     if (!set) this.listeners.set(liveId, (set = new Set()));
     set.add(listener);
@@ -151,7 +147,7 @@ export class MemoryStore implements CoHostStore, FeedBus {
     if (tx.idempotency.size === 0) return;
     for (const [key, entry] of tx.idempotency) {
       this.idempotency.delete(key); // re-insert so the map stays in expiry order
-      this.idempotency.set(key, entry);
+      this.idempotency.set(key, { record: entry.record, expiresAt: tx.now + entry.ttlMs });
     }
     // TTLs are one configured value, so insertion order is expiry order.
     for (const [key, entry] of this.idempotency) {
@@ -173,66 +169,24 @@ export class MemoryStore implements CoHostStore, FeedBus {
   }
 }
 
-/** Buffers one transition's writes; reads see them first. */
-class MemoryTransaction implements Transaction {
-  readonly rooms = new Map<string, RoomRecord | null>();
-  readonly connections = new Map<string, ConnectionRecord | null>();
-  readonly idempotency = new Map<string, { record: IdempotencyRecord; expiresAt: number }>();
-  readonly deadlines = new Map<string, number | null>();
-  readonly feed: [string, WatchCoHostResponse][] = [];
-
+/** Reads through to the in-memory maps. */
+class MemoryTransaction extends BufferedTransaction {
   constructor(
-    readonly now: number,
+    now: number,
     private readonly store: MemoryStore,
-  ) {}
-
-  newId(): string {
-    return newId();
+  ) {
+    super(now);
   }
 
-  getRoom(liveId: string): RoomRecord | undefined {
-    const own = this.rooms.get(liveId);
-    return own !== undefined ? (own ?? undefined) : this.store.room(liveId);
+  protected storedRoom(liveId: string): RoomRecord | undefined {
+    return this.store.room(liveId);
   }
 
-  putRoom(room: RoomRecord): void {
-    this.rooms.set(room.host.liveId, room);
+  protected storedConnection(id: string): ConnectionRecord | undefined {
+    return this.store.connection(id);
   }
 
-  deleteRoom(liveId: string): void {
-    this.rooms.set(liveId, null);
-  }
-
-  getConnection(id: string): ConnectionRecord | undefined {
-    const own = this.connections.get(id);
-    return own !== undefined ? (own ?? undefined) : this.store.connection(id);
-  }
-
-  putConnection(connection: ConnectionRecord): void {
-    this.connections.set(connection.id, connection);
-  }
-
-  deleteConnection(id: string): void {
-    this.connections.set(id, null);
-  }
-
-  getIdempotency(key: string): IdempotencyRecord | undefined {
-    return this.idempotency.get(key)?.record ?? this.store.idempotencyRecord(key, this.now);
-  }
-
-  putIdempotency(key: string, record: IdempotencyRecord, ttlMs: number): void {
-    this.idempotency.set(key, { record, expiresAt: this.now + ttlMs });
-  }
-
-  setDeadline(key: string, at: number): void {
-    this.deadlines.set(key, at);
-  }
-
-  clearDeadline(key: string): void {
-    this.deadlines.set(key, null);
-  }
-
-  appendFeed(liveId: string, message: WatchCoHostResponse): void {
-    this.feed.push([liveId, message]);
+  protected storedIdempotency(key: string): IdempotencyRecord | undefined {
+    return this.store.idempotencyRecord(key, this.now);
   }
 }

@@ -32,8 +32,11 @@ export interface CoHostStore {
 export type FeedListener = (message: WatchCoHostResponse) => void;
 
 export interface FeedBus {
-  /** Delivers every CHANGE committed for the room after this call, in order. */
-  subscribe(liveId: string, listener: FeedListener): () => void;
+  /**
+   * Delivers every CHANGE committed for the room once the returned promise
+   * resolves, in order; the promise resolves to the unsubscribe function.
+   */
+  subscribe(liveId: string, listener: FeedListener): Promise<() => void>;
   /**
    * The CHANGE messages after `afterSequence` of the room's feed `epoch`,
    * in order, or undefined when they cannot all be replayed (R16).

@@ -64,7 +64,7 @@ export class Harness {
       const feed: WatchCoHostResponse[] = [];
       this.feeds.set(liveId, feed);
       this.unsubscribe.get(liveId)?.();
-      this.unsubscribe.set(liveId, this.store.feeds.subscribe(liveId, (m) => feed.push(m)));
+      this.unsubscribe.set(liveId, await this.store.feeds.subscribe(liveId, (m) => feed.push(m)));
       const outcome = await this.core.openRoom({
         liveId,
         userId: Harness.userOf(liveId),

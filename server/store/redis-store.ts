@@ -1,0 +1,377 @@
+// Co-host state in Redis, shared by any number of server instances. The
+// engine decides every transition exactly as with the in-memory store; this
+// store only makes each transition atomic across instances with optimistic
+// transactions (WATCH every key the transition read, then MULTI/EXEC; on a
+// conflict run it again), so two instances racing on the same rooms can
+// never both win (R9, R20).
+import { createHash } from "node:crypto";
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { Redis } from "ioredis";
+import { WatchCoHostResponseSchema, type WatchCoHostResponse } from "../../gen/cohost/v1/cohost_pb.js";
+import { systemClock, type Clock, type Scheduler } from "../clock.js";
+import type { ConnectionRecord, HostInfo, RoomRecord } from "../engine/records.js";
+import type { IdempotencyRecord, Transaction } from "../engine/transaction.js";
+import { silentLogger, type Logger } from "../logger.js";
+import { BufferedTransaction } from "./buffered-transaction.js";
+import type { CoHostStore, FeedBus, FeedListener } from "./store.js";
+
+export interface RedisStoreOptions {
+  url: string;
+  /** Prefix of every key and channel, so several deployments or test runs share one Redis. */
+  prefix: string;
+  clock?: Clock & Scheduler;
+  replayLimit?: number;
+  /** Connections for concurrent transactions (WATCH is per connection). */
+  poolSize?: number;
+  /** Longest wait between two looks at the deadline index (deadlines set elsewhere wake us sooner). */
+  deadlinePollMs?: number;
+  logger?: Logger;
+}
+
+/** Thrown inside a transition when it reads a key not fetched yet; the store fetches and reruns. */
+class NeedKeys {
+  constructor(readonly keys: string[]) {}
+}
+
+const MAX_ATTEMPTS = 200;
+
+export class RedisStore implements CoHostStore, FeedBus {
+  readonly kind = "redis";
+  readonly feeds: FeedBus = this;
+  private readonly clock: Clock & Scheduler;
+  private readonly replayLimit: number;
+  private readonly logger: Logger;
+  private readonly idle: Redis[] = [];
+  private readonly waiting: ((conn: Redis) => void)[] = [];
+  private readonly listeners = new Map<string, Set<FeedListener>>();
+  /** Latest message delivered per watched room, so a reconnect can replay what it missed. */
+  private readonly delivered = new Map<string, { epoch: string; sequence: number }>();
+  private closed = false;
+  private deadlineTimer: { cancel(): void } | undefined;
+  private deadlineLoop: Promise<void> | undefined;
+  private onDue: ((key: string) => Promise<void>) | undefined;
+  private readonly deadlinePollMs: number;
+
+  private constructor(
+    private readonly main: Redis,
+    private readonly subscriber: Redis,
+    pool: Redis[],
+    private readonly prefix: string,
+    options: RedisStoreOptions,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.replayLimit = options.replayLimit ?? 256;
+    this.logger = options.logger ?? silentLogger;
+    this.idle.push(...pool);
+    this.deadlinePollMs = options.deadlinePollMs ?? 500;
+    subscriber.on("messageBuffer", (channel: Buffer, payload: Buffer) => this.onMessage(channel.toString(), payload));
+    // After a reconnect the subscriber may have missed messages: replay them from the logs.
+    subscriber.on("ready", () => void this.catchUp());
+  }
+
+  static async connect(options: RedisStoreOptions): Promise<RedisStore> {
+    const make = () => new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 2, enableReadyCheck: true });
+    const main = make();
+    const subscriber = make();
+    const pool = Array.from({ length: options.poolSize ?? 8 }, make);
+    try {
+      await Promise.all([main, subscriber, ...pool].map((c) => c.connect()));
+    } catch (err) {
+      for (const c of [main, subscriber, ...pool]) c.disconnect();
+      throw new Error(`cannot reach Redis at ${options.url}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const store = new RedisStore(main, subscriber, pool, options.prefix, options);
+    await subscriber.subscribe(store.key("deadlines-changed"));
+    return store;
+  }
+
+  // ---- keys ------------------------------------------------------------------
+
+  private key(name: string): string {
+    return `${this.prefix}${name}`;
+  }
+
+  private roomKey(liveId: string): string {
+    return this.key(`room:${liveId}`);
+  }
+
+  private connectionKey(id: string): string {
+    return this.key(`conn:${id}`);
+  }
+
+  private idempotencyKey(key: string): string {
+    return this.key(`idem:${createHash("sha256").update(key).digest("base64url")}`);
+  }
+
+  private logKey(liveId: string): string {
+    return this.key(`log:${liveId}`);
+  }
+
+  private feedChannel(liveId: string): string {
+    return this.key(`feed:${liveId}`);
+  }
+
+  // ---- transactions ------------------------------------------------------------
+
+  async transact<T>(transition: (tx: Transaction) => T): Promise<T> {
+    if (this.closed) throw new Error("store is closed");
+    const conn = await this.acquire();
+    try {
+      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        const run = await this.runTransition(conn, transition);
+        if (run !== "conflict" && (await this.commit(conn, run.tx))) return run.result;
+        // Another instance changed a key this transition read: run it again on fresh data.
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, attempt * 2)));
+      }
+      throw new Error(`transaction did not commit after ${MAX_ATTEMPTS} attempts (contention)`);
+    } finally {
+      this.release(conn);
+    }
+  }
+
+  /** Runs the transition, fetching (and WATCHing) each key it reads, until it completes. */
+  private async runTransition<T>(conn: Redis, transition: (tx: Transaction) => T): Promise<{ tx: RedisTransaction; result: T } | "conflict"> {
+    const cache = new Map<string, string | null>();
+    for (;;) {
+      const tx = new RedisTransaction(this.clock.now(), cache, (liveId) => this.roomKey(liveId), (id) => this.connectionKey(id), (k) => this.idempotencyKey(k));
+      try {
+        return { tx, result: transition(tx) };
+      } catch (err) {
+        if (!(err instanceof NeedKeys)) {
+          // Keys fetched at different moments disagree if another instance committed in
+          // between, and the transition may trip over that. An empty EXEC tells: null means
+          // a watched key changed, so the caller runs it again on fresh data.
+          if ((await conn.multi().exec()) === null) return "conflict";
+          throw err;
+        }
+        const keys = [...new Set(err.keys)];
+        const [watched, values] = (await conn.pipeline().watch(...keys).mget(...keys).exec())!;
+        if (watched![0]) throw watched![0];
+        if (values![0]) throw values![0];
+        (values![1] as (string | null)[]).forEach((v, i) => cache.set(keys[i]!, v));
+      }
+    }
+  }
+
+  private async commit(conn: Redis, tx: RedisTransaction): Promise<boolean> {
+    if (!tx.hasWrites()) {
+      await conn.unwatch();
+      return true;
+    }
+    const multi = conn.multi();
+    for (const [id, c] of tx.connections) {
+      if (c) multi.set(this.connectionKey(id), JSON.stringify(c));
+      else multi.del(this.connectionKey(id));
+    }
+    const closed: string[] = [];
+    for (const [liveId, room] of tx.rooms) {
+      if (room) {
+        multi.set(this.roomKey(liveId), JSON.stringify(room));
+        multi.zadd(this.key("rooms"), 0, liveId);
+      } else {
+        multi.del(this.roomKey(liveId));
+        multi.zrem(this.key("rooms"), liveId);
+        closed.push(liveId);
+      }
+    }
+    for (const [key, { record, ttlMs }] of tx.idempotency) {
+      multi.set(this.idempotencyKey(key), JSON.stringify(record), "PX", ttlMs);
+    }
+    let deadlinesAdded = false;
+    for (const [key, at] of tx.deadlines) {
+      if (at === null) multi.zrem(this.key("deadlines"), key);
+      else {
+        multi.zadd(this.key("deadlines"), at, key);
+        deadlinesAdded = true;
+      }
+    }
+    for (const [liveId, message] of tx.feed) {
+      const bytes = Buffer.from(toBinary(WatchCoHostResponseSchema, message));
+      multi.rpush(this.logKey(liveId), bytes);
+      multi.ltrim(this.logKey(liveId), -this.replayLimit, -1);
+      // Published inside EXEC, so every instance receives a room's messages in commit order.
+      multi.publish(this.feedChannel(liveId), bytes);
+    }
+    for (const liveId of closed) multi.del(this.logKey(liveId));
+    if (deadlinesAdded) multi.publish(this.key("deadlines-changed"), "1");
+    const result = await multi.exec();
+    if (result === null) return false;
+    for (const [err] of result) if (err) throw err;
+    return true;
+  }
+
+  private async acquire(): Promise<Redis> {
+    const conn = this.idle.pop();
+    if (conn) return conn;
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(conn: Redis): void {
+    const next = this.waiting.shift();
+    if (next) next(conn);
+    else this.idle.push(conn);
+  }
+
+  // ---- reads -------------------------------------------------------------------
+
+  async listRooms(after: string, limit: number): Promise<HostInfo[]> {
+    const hosts: HostInfo[] = [];
+    let from = after;
+    // A room can close between the index read and the record read; read on so a
+    // short page always means the end (R17).
+    while (hosts.length < limit) {
+      const want = limit - hosts.length;
+      const ids = await this.main.zrangebylex(this.key("rooms"), from === "" ? "-" : `(${from}`, "+", "LIMIT", 0, want);
+      if (ids.length === 0) break;
+      const values = await this.main.mget(...ids.map((id) => this.roomKey(id)));
+      for (const v of values) if (v) hosts.push((JSON.parse(v) as RoomRecord).host);
+      if (ids.length < want) break;
+      from = ids.at(-1)!;
+    }
+    return hosts;
+  }
+
+  async replay(liveId: string, epoch: string, afterSequence: number): Promise<WatchCoHostResponse[] | undefined> {
+    const [[, room], [, log]] = (await this.main.multi().get(this.roomKey(liveId)).lrangeBuffer(this.logKey(liveId), 0, -1).exec()) as [
+      [unknown, string | null],
+      [unknown, Buffer[]],
+    ];
+    if (!room) return undefined;
+    const record = JSON.parse(room) as RoomRecord;
+    if (record.epoch !== epoch || afterSequence > record.sequence) return undefined;
+    const messages = log.map((b) => fromBinary(WatchCoHostResponseSchema, b)).filter((m) => Number(m.sequence) > afterSequence);
+    return messages.length === record.sequence - afterSequence ? messages : undefined;
+  }
+
+  // ---- feeds across instances -----------------------------------------------------
+
+  async subscribe(liveId: string, listener: FeedListener): Promise<() => void> {
+    let set = this.listeners.get(liveId);
+    if (!set) {
+      this.listeners.set(liveId, (set = new Set()));
+      await this.subscriber.subscribe(this.feedChannel(liveId));
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.listeners.get(liveId) === set) {
+        this.listeners.delete(liveId);
+        this.delivered.delete(liveId);
+        if (!this.closed) void this.subscriber.unsubscribe(this.feedChannel(liveId)).catch(() => {});
+      }
+    };
+  }
+
+  private onMessage(channel: string, payload: Buffer): void {
+    if (channel === this.key("deadlines-changed")) return void this.armDeadlines(0);
+    const liveId = channel.slice(this.key("feed:").length);
+    this.deliver(liveId, fromBinary(WatchCoHostResponseSchema, payload));
+  }
+
+  private deliver(liveId: string, message: WatchCoHostResponse): void {
+    const set = this.listeners.get(liveId);
+    if (!set) return;
+    const sequence = Number(message.sequence);
+    const last = this.delivered.get(liveId);
+    if (last && last.epoch === message.epoch && sequence <= last.sequence) return;
+    this.delivered.set(liveId, { epoch: message.epoch, sequence });
+    for (const listener of [...set]) {
+      try {
+        listener(message);
+      } catch {
+        // A failing watcher must not stop the others.
+      }
+    }
+  }
+
+  private async catchUp(): Promise<void> {
+    for (const liveId of this.listeners.keys()) {
+      const log = await this.main.lrangeBuffer(this.logKey(liveId), 0, -1).catch(() => [] as Buffer[]);
+      for (const bytes of log) this.deliver(liveId, fromBinary(WatchCoHostResponseSchema, bytes));
+    }
+  }
+
+  // ---- deadlines, fired once cluster-wide ---------------------------------------------
+
+  startDeadlines(onDue: (requestKey: string) => Promise<void>): void {
+    this.onDue = onDue;
+    this.armDeadlines(0);
+  }
+
+  /** Looks at the deadline index after `delayMs`; every instance does, the transaction lets one win. */
+  private armDeadlines(delayMs: number): void {
+    if (this.closed || !this.onDue) return;
+    this.deadlineTimer?.cancel();
+    this.deadlineTimer = this.clock.schedule(this.clock.now() + delayMs, () => {
+      this.deadlineLoop = (this.deadlineLoop ?? Promise.resolve()).then(() => this.fireDue()).catch((err: unknown) => {
+        this.logger.warn("deadline check failed", { error: String(err) });
+        this.armDeadlines(this.deadlinePollMs);
+      });
+    });
+  }
+
+  private async fireDue(): Promise<void> {
+    if (this.closed) return;
+    const now = this.clock.now();
+    const due = await this.main.zrangebyscore(this.key("deadlines"), "-inf", now, "LIMIT", 0, 100);
+    for (const key of due) await this.onDue!(key);
+    const next = await this.main.zrange(this.key("deadlines"), 0, 0, "WITHSCORES");
+    const nextAt = next.length === 2 ? Number(next[1]) : Infinity;
+    const wait = due.length === 100 ? 0 : Math.max(0, Math.min(this.deadlinePollMs, nextAt - this.clock.now()));
+    this.armDeadlines(wait);
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------
+
+  async ping(): Promise<boolean> {
+    try {
+      return (await this.main.ping()) === "PONG";
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.deadlineTimer?.cancel();
+    await this.deadlineLoop?.catch(() => {});
+    const all = [this.main, this.subscriber, ...this.idle];
+    await Promise.all(all.map((c) => c.quit().catch(() => c.disconnect())));
+  }
+}
+
+/** Reads come from values fetched (and WATCHed) for this attempt; a miss asks for them. */
+class RedisTransaction extends BufferedTransaction {
+  constructor(
+    now: number,
+    private readonly cache: Map<string, string | null>,
+    private readonly roomKey: (liveId: string) => string,
+    private readonly connectionKey: (id: string) => string,
+    private readonly idempotencyKey: (key: string) => string,
+  ) {
+    super(now);
+  }
+
+  hasWrites(): boolean {
+    return this.rooms.size + this.connections.size + this.idempotency.size + this.deadlines.size + this.feed.length > 0;
+  }
+
+  private read<T>(key: string): T | undefined {
+    if (!this.cache.has(key)) throw new NeedKeys([key]);
+    const value = this.cache.get(key);
+    return value ? (JSON.parse(value) as T) : undefined;
+  }
+
+  protected storedRoom(liveId: string): RoomRecord | undefined {
+    return this.read<RoomRecord>(this.roomKey(liveId));
+  }
+
+  protected storedConnection(id: string): ConnectionRecord | undefined {
+    return this.read<ConnectionRecord>(this.connectionKey(id));
+  }
+
+  protected storedIdempotency(key: string): IdempotencyRecord | undefined {
+    return this.read<IdempotencyRecord>(this.idempotencyKey(key));
+  }
+}
