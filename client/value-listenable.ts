@@ -35,10 +35,11 @@ export class ValueNotifier<T> implements ValueListenable<T> {
     this.listeners.delete(listener);
   }
 
-  subscribe(listener: VoidCallback): () => void {
+  /** Bound, so it can be passed as is (e.g. to React's useSyncExternalStore). */
+  readonly subscribe = (listener: VoidCallback): (() => void) => {
     this.addListener(listener);
     return () => this.removeListener(listener);
-  }
+  };
 
   /** Sets the value; returns whether it changed (and listeners ran). */
   set(next: T): boolean {

@@ -1,9 +1,4 @@
-import { create } from "@bufbuild/protobuf";
-import {
-  WatchCoHostResponseSchema,
-  WatchMessageKind,
-  type CoHostEvent,
-} from "../../gen/cohost/v1/cohost_pb.js";
+import { WatchMessageKind, type CoHostEvent } from "../../gen/cohost/v1/cohost_pb.js";
 import type { ConnectionRecord, RoomRecord } from "./records.js";
 import type { Transaction } from "./transaction.js";
 import { stateOf } from "./views.js";
@@ -157,16 +152,15 @@ export class Draft {
   private appendChange(room: RoomRecord, stateRoom: RoomRecord | undefined, events: CoHostEvent[], roomClosed: boolean) {
     room.sequence += 1;
     const connection = stateRoom ? this.connection(stateRoom.connectionId) : undefined;
-    this.tx.appendFeed(
-      room.host.liveId,
-      create(WatchCoHostResponseSchema, {
-        kind: WatchMessageKind.CHANGE,
-        epoch: room.epoch,
-        sequence: BigInt(room.sequence),
-        state: stateOf(stateRoom, connection),
-        events,
-        roomClosed,
-      }),
-    );
+    this.tx.appendFeed(room.host.liveId, {
+      $typeName: "cohost.v1.WatchCoHostResponse",
+      kind: WatchMessageKind.CHANGE,
+      epoch: room.epoch,
+      sequence: BigInt(room.sequence),
+      state: stateOf(stateRoom, connection),
+      events,
+      roomClosed,
+      keepAliveInterval: undefined,
+    });
   }
 }

@@ -64,7 +64,8 @@ export async function listen(options: ListenOptions): Promise<RunningListener> {
 
   const h2Sockets = new WeakSet<net.Socket>();
   const isH2Socket = (socket: net.Socket) => h2Sockets.has(socket);
-  const tcp = net.createServer((socket) => {
+  // noDelay: the protocol servers would set it themselves; without it Nagle delays small frames.
+  const tcp = net.createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => socket.destroy());

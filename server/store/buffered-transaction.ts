@@ -3,8 +3,13 @@ import type { WatchCoHostResponse } from "../../gen/cohost/v1/cohost_pb.js";
 import type { ConnectionRecord, RoomRecord } from "../engine/records.js";
 import type { IdempotencyRecord, Transaction } from "../engine/transaction.js";
 
+// Ids are a random per-process prefix plus a counter: unique across instances
+// and restarts, without a crypto call per id.
+const idPrefix = randomBytes(9).toString("base64url");
+let idCounter = 0;
+
 export function newId(): string {
-  return randomBytes(12).toString("base64url");
+  return `${idPrefix}${(idCounter++).toString(36)}`;
 }
 
 /**
