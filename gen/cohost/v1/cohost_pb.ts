@@ -990,8 +990,9 @@ export type WatchCoHostResponse = Message<"cohost.v1.WatchCoHostResponse"> & {
 
   /**
    * The longest the server stays silent on this stream: it sends a
-   * KEEP_ALIVE at least this often when nothing else is sent. Set on every
-   * message.
+   * KEEP_ALIVE at least this often when nothing else is sent. Set on
+   * SNAPSHOT, RESYNC and KEEP_ALIVE messages (so on the first message of
+   * every stream); unset on CHANGE.
    *
    * @generated from field: google.protobuf.Duration keep_alive_interval = 7;
    */
