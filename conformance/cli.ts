@@ -27,7 +27,7 @@ const usage = `usage: cohost-conformance --url URL [options]
   --property-runs N       fast-check runs of the random-sequence family (default 6)
   --malformed-runs N      fast-check runs of the malformed-input family (default 60)
   --concurrency N         cases at once (default 8)
-  --timeout-ms N          wait for one expected message or call (default 5000)
+  --timeout-ms N          wait for one expected message or call (default 10000)
   --case-timeout-ms N     a case running longer fails (default 180000)
   --trace                 print each call and message of failing cases
   --junit FILE            write a JUnit XML report

@@ -65,7 +65,7 @@ export interface ConformanceOptions extends Credentials {
   /** Patterns of cases expected to fail; one that passes fails the run. */
   knownFailing?: string[];
   concurrency?: number;
-  /** How long to wait for one expected message or call (default 5000 ms). */
+  /** How long to wait for one expected message or call (default 10000 ms). */
   timeoutMs?: number;
   /** A case still running after this long fails (default 180 s). */
   caseTimeoutMs?: number;
@@ -219,7 +219,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
           freshTransport: permutation.fresh,
           credentials: { adminKey: options.adminKey, tokenSecret: options.tokenSecret },
           prefix: `cf${runId}-${index.toString(36)}`,
-          timeoutMs: options.timeoutMs ?? 5_000,
+          timeoutMs: options.timeoutMs ?? 10_000,
           trace: (line) => trace.push(`${String(Date.now() - t0).padStart(5)} ms  ${line}`),
         });
         await withTimeout(running, options.caseTimeoutMs ?? 180_000, "the case to finish");

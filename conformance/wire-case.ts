@@ -64,6 +64,14 @@ export function outcomeOfError(err: unknown): CallOutcome {
   };
 }
 
+/**
+ * A failure of the connection rather than an answer of the server: no
+ * CoHostErrorDetail and a code the contract never uses for a refusal.
+ */
+export function isTransportFailure(o: CallOutcome): boolean {
+  return !o.ok && o.details === 0 && (o.code === "ABORTED" || o.code === "UNAVAILABLE");
+}
+
 export function describeOutcome(o: CallOutcome): string {
   return o.ok ? "ok" : `${o.code}/${o.reason}${o.field ? ` (field ${o.field})` : ""}`;
 }

@@ -9,7 +9,7 @@ import { hostAuthorization } from "../credentials.js";
 import { renderState } from "../expectations.js";
 import { ConformanceFailure, failureText } from "../feed-watcher.js";
 import type { CaseContext, GeneratedFamilyOptions, SuiteCase } from "../runner.js";
-import { checkOutcome, outcomeOfError, type CallOutcome } from "../wire-case.js";
+import { checkOutcome, isTransportFailure, outcomeOfError, type CallOutcome } from "../wire-case.js";
 import { WireWorld } from "./wire-world.js";
 
 const control = fc.constantFrom(...Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)), "\u007f");
@@ -51,7 +51,13 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 
 const camel = (field: string) => field.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
+/** One malformed call; a transport failure (no CoHostErrorDetail) is retried once, as these calls change nothing. */
 async function send(world: WireWorld, m: Mutation, c: Client<typeof CoHostService> = world.cohost): Promise<CallOutcome> {
+  const first = await sendOnce(world, m, c);
+  return isTransportFailure(first) ? sendOnce(world, m, c) : first;
+}
+
+async function sendOnce(world: WireWorld, m: Mutation, c: Client<typeof CoHostService>): Promise<CallOutcome> {
   const alice = world.liveId("alice");
   const bob = world.liveId("bob");
   const headers = m.method === "token" ? { headers: { authorization: `Bearer ${m.token}` } } : await world.hostHeaders("alice");

@@ -7,7 +7,7 @@ import type { RoomInfo } from "../../gen/cohost/v1/cohost_pb.js";
 import { layoutName, renderEvent, renderState } from "../expectations.js";
 import { ConformanceFailure, failureText } from "../feed-watcher.js";
 import type { CaseContext, GeneratedFamilyOptions, SuiteCase } from "../runner.js";
-import { describeOutcome, type CallOutcome } from "../wire-case.js";
+import { describeOutcome, isTransportFailure, type CallOutcome } from "../wire-case.js";
 import { WireWorld } from "./wire-world.js";
 
 const ROOMS = ["p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8"];
@@ -30,21 +30,32 @@ const stepArb = fc.oneof(
 );
 type Step = typeof stepArb extends fc.Arbitrary<infer T> ? T : never;
 
-function apply(world: WireWorld, s: Step): Promise<CallOutcome> {
+let callId = 0;
+
+/**
+ * One step. Every call carries a request_id, so a retry after a transport
+ * failure is safe (R18): the server answers it with the first outcome.
+ */
+async function apply(world: WireWorld, s: Step): Promise<CallOutcome> {
   const c = world.cohost;
   const a = world.liveId(s.a);
-  switch (s.op) {
-    case "request":
-      return world.call(s.a, (h) => c.requestHostConnection({ liveId: a, targetHostLiveId: world.liveId(s.b), layoutTemplate: s.layout, timeoutSeconds: 60 }, h));
-    case "accept":
-      return world.call(s.a, (h) => c.acceptHostConnection({ liveId: a, fromHostLiveId: world.liveId(s.b) }, h));
-    case "reject":
-      return world.call(s.a, (h) => c.rejectHostConnection({ liveId: a, fromHostLiveId: world.liveId(s.b) }, h));
-    case "cancel":
-      return world.call(s.a, (h) => c.cancelHostConnection({ liveId: a, toHostLiveId: world.liveId(s.b) }, h));
-    case "exit":
-      return world.call(s.a, (h) => c.exitHostConnection({ liveId: a }, h));
-  }
+  const requestId = `p${callId++}`;
+  const once = () => {
+    switch (s.op) {
+      case "request":
+        return world.call(s.a, (h) => c.requestHostConnection({ liveId: a, targetHostLiveId: world.liveId(s.b), layoutTemplate: s.layout, timeoutSeconds: 60, requestId }, h));
+      case "accept":
+        return world.call(s.a, (h) => c.acceptHostConnection({ liveId: a, fromHostLiveId: world.liveId(s.b), requestId }, h));
+      case "reject":
+        return world.call(s.a, (h) => c.rejectHostConnection({ liveId: a, fromHostLiveId: world.liveId(s.b), requestId }, h));
+      case "cancel":
+        return world.call(s.a, (h) => c.cancelHostConnection({ liveId: a, toHostLiveId: world.liveId(s.b), requestId }, h));
+      case "exit":
+        return world.call(s.a, (h) => c.exitHostConnection({ liveId: a, requestId }, h));
+    }
+  };
+  const first = await once();
+  return isTransportFailure(first) ? once() : first;
 }
 
 function fingerprint(world: WireWorld, rooms: Map<string, RoomInfo>): string {

@@ -1,6 +1,7 @@
 // The reference server over a real listener on 127.0.0.1: every protocol on
 // the HTTP versions it runs on, one port, plus health, CORS and drops.
 import * as http from "node:http";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CoHostLayoutTemplate, WatchMessageKind, type WatchCoHostResponse } from "../../gen/cohost/v1/cohost_pb.js";
 import { systemClock } from "../clock.js";
@@ -88,6 +89,20 @@ describe("one port", () => {
     const body = (await res.json()) as { code: string; details: { type: string }[] };
     expect(body.code).toBe("unauthenticated");
     expect(body.details[0]?.type).toBe("cohost.v1.CoHostErrorDetail");
+  });
+});
+
+describe("oversized messages over HTTP/1.1", () => {
+  it("refuse the message and leave the client's next call on that connection working", async () => {
+    for (const protocol of ["connect", "grpc-web"] as const) {
+      const c = new Clients(transportFor(listener.url, protocol, "1.1"), systemClock);
+      const call = () => c.cohost.exitHostConnection({ liveId: "x" }).then(() => "ok", (e: unknown) => ConnectError.from(e).code);
+      expect(await call()).toBe(Code.Unauthenticated);
+      const huge = await c.cohost.requestHostConnection({ liveId: "x", extraInfo: "e".repeat(1_100_000) }).then(() => "ok", (e: unknown) => ConnectError.from(e).code);
+      expect(huge).toBe(Code.ResourceExhausted);
+      expect(await call()).toBe(Code.Unauthenticated);
+      expect(await call()).toBe(Code.Unauthenticated);
+    }
   });
 });
 

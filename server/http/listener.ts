@@ -47,6 +47,14 @@ export async function listen(options: ListenOptions): Promise<RunningListener> {
   const busy = new Map<net.Socket, number>();
   let closing = false;
   h1.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    // A response sent before the request body was read (e.g. RESOURCE_EXHAUSTED for an
+    // oversized message) leaves unread bytes on the connection: close it, rather than
+    // let the client reuse it and run into a reset.
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: http.ServerResponse, ...args: Parameters<typeof writeHead>) {
+      if (!req.complete) this.shouldKeepAlive = false;
+      return writeHead.apply(this, args);
+    } as typeof writeHead;
     const socket = req.socket;
     busy.set(socket, (busy.get(socket) ?? 0) + 1);
     res.on("close", () => {
