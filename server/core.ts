@@ -22,8 +22,8 @@ export class CoHostCore {
     readonly clock: Clock,
   ) {
     store.startDeadlines(async (key) => {
-      const { from, to } = parseRequestKey(key);
-      await store.transact((tx) => engine.expireRequest(tx, from, to));
+      const { from } = parseRequestKey(key);
+      await store.transact((tx) => engine.expireRequest(tx, from));
     });
   }
 

@@ -142,8 +142,8 @@ export class CoHostEngine {
     return this.done(draft, success(this.snapshot(draft, room.value)));
   }
 
-  /** Ends request `from` -> `to` if its deadline has passed (R7); the timer's entry point. */
-  expireRequest(tx: Transaction, from: string, _to: string): void {
+  /** Ends the due requests of room `from` (R7); the deadline timer's entry point. */
+  expireRequest(tx: Transaction, from: string): void {
     const draft = this.draft(tx);
     draft.load(from);
     draft.finish();

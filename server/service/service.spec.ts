@@ -130,13 +130,16 @@ describe("validation (R5 step 2)", () => {
   });
 
   it("accepts the boundary values", async () => {
-    await c.cohost.requestHostConnection(
+    const sent = await c.cohost.requestHostConnection(
       { ...valid, timeoutSeconds: 300, extraInfo: long(4096), requestId: long(64) },
       alice,
     );
+    expect(sent.deadline?.seconds).toBe(BigInt(Math.floor((clock.now() + 300_000) / 1000)));
     await c.openRoom(long(64), "carol");
+    await c.openRoom("room-c", "cora");
     const carol = await c.hostHeaders("carol");
-    await c.cohost.requestHostConnection({ ...valid, liveId: long(64), targetHostLiveId: "room-b", timeoutSeconds: 1 }, carol).catch(() => {});
+    const short = await c.cohost.requestHostConnection({ ...valid, liveId: long(64), targetHostLiveId: "room-c", timeoutSeconds: 1 }, carol);
+    expect(short.position?.sequence).toBe(1n);
   });
 
   it("checks the other calls' fields", async () => {
