@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { ConnectRouter, ServiceImpl } from "@connectrpc/connect";
-import { CoHostService, RoomAdminService } from "../gen/cohost/v1/cohost_pb.js";
+import { CoHostService, RoomAdminService } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { listen } from "../server/http/listener.js";
 import { silentLogger } from "../server/logger.js";
 import { CoHostServer } from "../server/server.js";
@@ -21,12 +21,25 @@ export const BENCH_ADMIN_KEY = "bench-admin-key-0123";
 const { values } = parseArgs({ options: { mode: { type: "string", default: "cohost" }, store: { type: "string", default: "memory" } } });
 
 const noop: ServiceImpl<typeof CoHostService> = {
-  async requestHostConnection() { return {}; },
-  async cancelHostConnection() { return {}; },
-  async acceptHostConnection() { return {}; },
-  async rejectHostConnection() { return {}; },
-  async exitHostConnection() { return {}; },
-  async getCoHostCandidates() { return {}; },
+  async requestHostConnection() {
+    return {};
+  },
+  async cancelHostConnection() {
+    return {};
+  },
+  async acceptHostConnection() {
+    return {};
+  },
+  async rejectHostConnection() {
+    return {};
+  },
+  async exitHostConnection() {
+    return {};
+  },
+  async getCoHostCandidates() {
+    return {};
+  },
+  // eslint-disable-next-line require-yield -- an idle stream: it only waits for the client to leave
   async *watchCoHost(_req, ctx) {
     await new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => resolve(), { once: true }));
   },
@@ -36,13 +49,26 @@ let routes: (router: ConnectRouter) => void;
 if (values.mode === "noop") {
   routes = (router) => {
     // Same interceptors as the reference server: only the handler is a no-op.
-    router.service(CoHostService, noop, { interceptors: [errorBoundary(silentLogger), hostAuthInterceptor(new HostAuthenticator(BENCH_SECRET, systemClock))] });
-    router.service(RoomAdminService, { async openRoom() { return {}; } });
+    router.service(CoHostService, noop, {
+      interceptors: [errorBoundary(silentLogger), hostAuthInterceptor(new HostAuthenticator(BENCH_SECRET, systemClock))],
+    });
+    router.service(RoomAdminService, {
+      async openRoom() {
+        return {};
+      },
+    });
   };
 } else {
-  const config = loadConfig({ COHOST_TOKEN_SECRET: BENCH_SECRET, COHOST_ADMIN_KEY: BENCH_ADMIN_KEY, COHOST_STORE: values.store, COHOST_RATE_LIMIT_BURST: "1000000", COHOST_RATE_LIMIT_PER_SECOND: "1000000" });
+  const config = loadConfig({
+    COHOST_TOKEN_SECRET: BENCH_SECRET,
+    COHOST_ADMIN_KEY: BENCH_ADMIN_KEY,
+    COHOST_STORE: values.store,
+    COHOST_RATE_LIMIT_BURST: "1000000",
+    COHOST_RATE_LIMIT_PER_SECOND: "1000000",
+  });
   const store = await createStore(config, systemClock, silentLogger);
-  routes = new CoHostServer({ tokenSecret: BENCH_SECRET, adminKey: BENCH_ADMIN_KEY, store, engine: { rateLimit: config.rateLimit } }).routes;
+  routes = new CoHostServer({ tokenSecret: BENCH_SECRET, adminKey: BENCH_ADMIN_KEY, store, engine: { rateLimit: config.rateLimit } })
+    .routes;
 }
 
 const handler = connectNodeAdapter({
@@ -57,7 +83,15 @@ const handler = connectNodeAdapter({
       if (!start) globalThis.gc?.();
       const memory = process.memoryUsage();
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ cpuMicros: cpu.user + cpu.system, heapUsed: memory.heapUsed, external: memory.external, arrayBuffers: memory.arrayBuffers, rss: memory.rss }));
+      res.end(
+        JSON.stringify({
+          cpuMicros: cpu.user + cpu.system,
+          heapUsed: memory.heapUsed,
+          external: memory.external,
+          arrayBuffers: memory.arrayBuffers,
+          rss: memory.rss,
+        }),
+      );
       return;
     }
     res.writeHead(404);

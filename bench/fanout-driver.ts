@@ -4,7 +4,7 @@
 import { parseArgs } from "node:util";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import { CoHostLayoutTemplate, CoHostService } from "../gen/cohost/v1/cohost_pb.js";
+import { CoHostLayoutTemplate, CoHostService } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { mintHostToken } from "../server/service/auth.js";
 
 const { values } = parseArgs({
@@ -26,7 +26,9 @@ const now = () => performance.timeOrigin + performance.now();
 const driver = createClient(CoHostService, createConnectTransport({ baseUrl: values.url!, httpVersion: "2" }));
 const pairs = rooms / 2;
 const headers = await Promise.all(
-  Array.from({ length: pairs }, async (_, p) => ({ authorization: `Bearer ${await mintHostToken(values.secret!, `u-f${values.tag}-${2 * p}`, { ttlSeconds: 3600 })}` })),
+  Array.from({ length: pairs }, async (_, p) => ({
+    authorization: `Bearer ${await mintHostToken(values.secret!, `u-f${values.tag}-${2 * p}`, { ttlSeconds: 3600 })}`,
+  })),
 );
 const offsets = values.offset ? values.offset.split(",").map((x) => Number(x) || 0) : [];
 const steps = Array.from({ length: pairs }, (_, p) => offsets[p] ?? 0);
@@ -42,10 +44,19 @@ for (let n = 0; n < total; n++) {
   const k = ++steps[pair]!;
   const at = now();
   sent.push([pair, k, at]);
-  const call = k % 2 === 1
-    ? driver.requestHostConnection({ liveId: a, targetHostLiveId: b, layoutTemplate: CoHostLayoutTemplate.HOST_DYNAMIC_GRID, timeoutSeconds: 300 }, { headers: headers[pair]! })
-    : driver.cancelHostConnection({ liveId: a, toHostLiveId: b }, { headers: headers[pair]! });
-  inflight.push(call.then(() => calls.push(now() - at), () => {}));
+  const call =
+    k % 2 === 1
+      ? driver.requestHostConnection(
+          { liveId: a, targetHostLiveId: b, layoutTemplate: CoHostLayoutTemplate.HOST_DYNAMIC_GRID, timeoutSeconds: 300 },
+          { headers: headers[pair]! },
+        )
+      : driver.cancelHostConnection({ liveId: a, toHostLiveId: b }, { headers: headers[pair]! });
+  inflight.push(
+    call.then(
+      () => calls.push(now() - at),
+      () => {},
+    ),
+  );
 }
 await Promise.all(inflight);
 process.stdout.write(`${JSON.stringify({ sent, calls })}\n`, () => process.exit(0));

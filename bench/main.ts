@@ -10,7 +10,7 @@ import { setMaxListeners } from "node:events";
 import { cpus } from "node:os";
 import { createClient, type Client, type Transport } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import { CoHostLayoutTemplate, CoHostService, RoomAdminService, WatchMessageKind } from "../gen/cohost/v1/cohost_pb.js";
+import { CoHostLayoutTemplate, CoHostService, RoomAdminService, WatchMessageKind } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { CoHostCore } from "../server/core.js";
 import { CoHostEngine, defaultEngineConfig } from "../server/engine/engine.js";
 import { mintHostToken } from "../server/service/auth.js";
@@ -22,7 +22,10 @@ const BENCH_ADMIN_KEY = "bench-admin-key-0123";
 const GRID = CoHostLayoutTemplate.HOST_DYNAMIC_GRID;
 const quick = process.argv.includes("--quick");
 // --only=1,3 runs some sections (for profiling); the default runs all of them.
-const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+const only = process.argv
+  .find((a) => a.startsWith("--only="))
+  ?.slice(7)
+  .split(",");
 const section = (n: number) => !only || only.includes(String(n));
 const REDIS_URL = process.env.COHOST_BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -45,7 +48,18 @@ async function startServer(mode: "cohost" | "noop", store = "memory"): Promise<B
   const tsx = new URL("../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--expose-gc", "--max-old-space-size=4096", "--import", tsx, new URL("./bench-server.ts", import.meta.url).pathname, "--mode", mode, "--store", store],
+    [
+      "--expose-gc",
+      "--max-old-space-size=4096",
+      "--conditions=@cohost-kit/source",
+      "--import",
+      tsx,
+      new URL("./bench-server.ts", import.meta.url).pathname,
+      "--mode",
+      mode,
+      "--store",
+      store,
+    ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   const url = await new Promise<string>((resolve, reject) => {
@@ -106,11 +120,15 @@ interface MixResult {
 async function callMix(servers: BenchServer[], options: { concurrency: number; warmupMs: number; measureMs: number }): Promise<MixResult> {
   const tag = randomBytes(3).toString("hex");
   const pairsPerWorker = 4;
-  const ts = transports(servers.map((s) => s.url), 2);
+  const ts = transports(
+    servers.map((s) => s.url),
+    2,
+  );
   const pairs = Array.from({ length: options.concurrency * pairsPerWorker }, (_, i) => [`m${tag}-${i}a`, `m${tag}-${i}b`] as const);
   await openRooms(ts[0]!, pairs.flat());
   const tokens = new Map<string, { headers: { authorization: string } }>();
-  for (const id of pairs.flat()) tokens.set(id, { headers: { authorization: `Bearer ${await mintHostToken(BENCH_SECRET, `u-${id}`, { ttlSeconds: 3600 })}` } });
+  for (const id of pairs.flat())
+    tokens.set(id, { headers: { authorization: `Bearer ${await mintHostToken(BENCH_SECRET, `u-${id}`, { ttlSeconds: 3600 })}` } });
   const latencies: number[] = [];
   let calls = 0;
   let refused = 0;
@@ -132,7 +150,9 @@ async function callMix(servers: BenchServer[], options: { concurrency: number; w
     const c: Client<typeof CoHostService> = createClient(CoHostService, ts[w % ts.length]!);
     for (let round = 0; !stop; round++) {
       const [a, b] = pairs[w * pairsPerWorker + (round % pairsPerWorker)]!;
-      await timed(() => c.requestHostConnection({ liveId: a, targetHostLiveId: b, layoutTemplate: GRID, timeoutSeconds: 60 }, tokens.get(a)));
+      await timed(() =>
+        c.requestHostConnection({ liveId: a, targetHostLiveId: b, layoutTemplate: GRID, timeoutSeconds: 60 }, tokens.get(a)),
+      );
       if (round % 2 === 0) {
         await timed(() => c.acceptHostConnection({ liveId: b, fromHostLiveId: a }, tokens.get(b)));
         await timed(() => c.exitHostConnection({ liveId: a }, tokens.get(a)));
@@ -154,7 +174,15 @@ async function callMix(servers: BenchServer[], options: { concurrency: number; w
   await Promise.all(running);
   const cpu = after.reduce((n, s, i) => n + s.cpuMicros - before[i]!.cpuMicros, 0);
   latencies.sort((x, y) => x - y);
-  return { samples: latencies, callsPerSecond: calls / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuMicrosPerCall: cpu / calls, calls, refused };
+  return {
+    samples: latencies,
+    callsPerSecond: calls / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    cpuMicrosPerCall: cpu / calls,
+    calls,
+    refused,
+  };
 }
 
 /** Several measurement windows as one result (latency percentiles from all samples). */
@@ -193,7 +221,12 @@ interface FanoutResult {
  * drives `changesPerSecond` request/cancel calls through `driveUrl`, each
  * touching two rooms (four streams). Latency: call sent -> message received.
  */
-async function fanout(mode: "cohost" | "noop", watchServer: BenchServer, driveUrl: string, options: { streams: number; changesPerSecond: number[]; seconds: number }): Promise<FanoutResult[]> {
+async function fanout(
+  mode: "cohost" | "noop",
+  watchServer: BenchServer,
+  driveUrl: string,
+  options: { streams: number; changesPerSecond: number[]; seconds: number },
+): Promise<FanoutResult[]> {
   const tag = randomBytes(3).toString("hex");
   const rooms = Array.from({ length: options.streams / 2 }, (_, i) => `f${tag}-${i}`);
   const watchTransports = transports([watchServer.url], 20);
@@ -272,9 +305,35 @@ async function fanout(mode: "cohost" | "noop", watchServer: BenchServer, driveUr
 }
 
 /** Runs bench/fanout-driver.ts in its own process and returns its send log. */
-async function runDriver(url: string, tag: string, rooms: number, rate: number, seconds: number, offset: number[]): Promise<{ sent: [number, number, number][]; calls: number[] }> {
+async function runDriver(
+  url: string,
+  tag: string,
+  rooms: number,
+  rate: number,
+  seconds: number,
+  offset: number[],
+): Promise<{ sent: [number, number, number][]; calls: number[] }> {
   const tsx = new URL("../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
-  const args = ["--import", tsx, new URL("./fanout-driver.ts", import.meta.url).pathname, "--url", url, "--tag", tag, "--rooms", String(rooms), "--rate", String(rate), "--seconds", String(seconds), "--secret", BENCH_SECRET, "--offset", offset.join(",")];
+  const args = [
+    "--conditions=@cohost-kit/source",
+    "--import",
+    tsx,
+    new URL("./fanout-driver.ts", import.meta.url).pathname,
+    "--url",
+    url,
+    "--tag",
+    tag,
+    "--rooms",
+    String(rooms),
+    "--rate",
+    String(rate),
+    "--seconds",
+    String(seconds),
+    "--secret",
+    BENCH_SECRET,
+    "--offset",
+    offset.join(","),
+  ];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
@@ -286,7 +345,11 @@ async function runDriver(url: string, tag: string, rooms: number, rate: number, 
 
 async function engineCostPerCall(openRooms: number): Promise<number> {
   const store = new MemoryStore({ clock: systemClock });
-  const core = new CoHostCore(store, new CoHostEngine({ ...defaultEngineConfig, rateLimit: { burst: 1e9, refillPerSecond: 1e9 } }), systemClock);
+  const core = new CoHostCore(
+    store,
+    new CoHostEngine({ ...defaultEngineConfig, rateLimit: { burst: 1e9, refillPerSecond: 1e9 } }),
+    systemClock,
+  );
   const ids = Array.from({ length: openRooms }, () => randomBytes(8).toString("hex"));
   for (const id of ids) await core.openRoom({ liveId: id, userId: `u-${id}`, userName: "", avatarUrl: "" });
   const pairs = Array.from({ length: 500 }, (_, i) => [ids[2 * i]!, ids[2 * i + 1]!] as const);
@@ -318,10 +381,14 @@ async function engineCostPerCall(openRooms: number): Promise<number> {
 
 async function main() {
   const mix = { concurrency: 32, warmupMs: quick ? 1_000 : 3_000, measureMs: quick ? 2_000 : 6_000 };
-  console.log(`CoHost bench on ${cpus().length} cores (${cpus()[0]?.model ?? "unknown cpu"}), Node ${process.version}${quick ? ", --quick" : ""}`);
+  console.log(
+    `CoHost bench on ${cpus().length} cores (${cpus()[0]?.model ?? "unknown cpu"}), Node ${process.version}${quick ? ", --quick" : ""}`,
+  );
   console.log("Load generator and servers share this machine; every ratio compares figures of this same run.\n");
   const row = (name: string, r: MixResult) =>
-    console.log(`   ${name.padEnd(24)} ${fmt(r.callsPerSecond, 0).padStart(6)} calls/s  p50 ${fmt(r.p50, 2)} ms  p99 ${fmt(r.p99, 2)} ms  server CPU ${fmt(r.cpuMicrosPerCall, 0)} µs/call  (${r.calls} calls, ${r.refused} refused)`);
+    console.log(
+      `   ${name.padEnd(24)} ${fmt(r.callsPerSecond, 0).padStart(6)} calls/s  p50 ${fmt(r.p50, 2)} ms  p99 ${fmt(r.p99, 2)} ms  server CPU ${fmt(r.cpuMicrosPerCall, 0)} µs/call  (${r.calls} calls, ${r.refused} refused)`,
+    );
   let inMemory: MixResult | undefined;
 
   if (section(1) || section(4)) {
@@ -343,13 +410,17 @@ async function main() {
     inMemory = combine(memRuns);
     row("no-op handler", noop);
     row("reference server", inMemory);
-    console.log(`   ratio: throughput ${fmt(inMemory.callsPerSecond / noop.callsPerSecond, 2)} (target >= 0.85), server CPU per call ${fmt(inMemory.cpuMicrosPerCall / noop.cpuMicrosPerCall, 2)} (target <= 1.2)\n`);
+    console.log(
+      `   ratio: throughput ${fmt(inMemory.callsPerSecond / noop.callsPerSecond, 2)} (target >= 0.85), server CPU per call ${fmt(inMemory.cpuMicrosPerCall / noop.cpuMicrosPerCall, 2)} (target <= 1.2)\n`,
+    );
   }
 
   if (section(2)) {
     const streams = quick ? 2_000 : 10_000;
     const rates = [1_000, 250];
-    console.log(`2. Feed fan-out (${streams.toLocaleString("en")} streams, two per room; changes at ${rates.join(" and ")} per second, each reaching 4 streams)`);
+    console.log(
+      `2. Feed fan-out (${streams.toLocaleString("en")} streams, two per room; changes at ${rates.join(" and ")} per second, each reaching 4 streams)`,
+    );
     console.log("   the change driver runs in a process of its own; watchers decode every message (Connect client)");
     const noopServer = await startServer("noop");
     const [idle] = await fanout("noop", noopServer, noopServer.url, { streams, changesPerSecond: [0], seconds: 0 });
@@ -358,11 +429,17 @@ async function main() {
     const runs = await fanout("cohost", memServer, memServer.url, { streams, changesPerSecond: rates, seconds: quick ? 2 : 5 });
     await memServer.stop();
     for (const r of runs) {
-      console.log(`   ${r.rate} changes/s: delivery p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms (${r.deliveries} deliveries of ${r.changes} changes); the calls themselves p50 ${fmt(r.callP50, 2)} ms, p99 ${fmt(r.callP99, 2)} ms${r.rate === 1_000 ? " (target p99 < 50 ms)" : ""}`);
+      console.log(
+        `   ${r.rate} changes/s: delivery p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms (${r.deliveries} deliveries of ${r.changes} changes); the calls themselves p50 ${fmt(r.callP50, 2)} ms, p99 ${fmt(r.callP99, 2)} ms${r.rate === 1_000 ? " (target p99 < 50 ms)" : ""}`,
+      );
     }
     const fan = runs[0]!;
-    console.log(`   memory per open stream: reference ${fmt(fan.heapPerStream / 1024, 1)} KB heap+external (${fmt(fan.rssPerStream / 1024, 1)} KB RSS), idle no-op stream ${fmt(idle!.heapPerStream / 1024, 1)} KB (${fmt(idle!.rssPerStream / 1024, 1)} KB RSS)`);
-    console.log(`   ratio: memory per stream ${fmt(fan.heapPerStream / idle!.heapPerStream, 2)} heap+external, ${fmt(fan.rssPerStream / idle!.rssPerStream, 2)} RSS (target <= 1.2)\n`);
+    console.log(
+      `   memory per open stream: reference ${fmt(fan.heapPerStream / 1024, 1)} KB heap+external (${fmt(fan.rssPerStream / 1024, 1)} KB RSS), idle no-op stream ${fmt(idle!.heapPerStream / 1024, 1)} KB (${fmt(idle!.rssPerStream / 1024, 1)} KB RSS)`,
+    );
+    console.log(
+      `   ratio: memory per stream ${fmt(fan.heapPerStream / idle!.heapPerStream, 2)} heap+external, ${fmt(fan.rssPerStream / idle!.rssPerStream, 2)} RSS (target <= 1.2)\n`,
+    );
   }
 
   if (section(3)) {
@@ -370,7 +447,9 @@ async function main() {
     console.log("3. Engine cost per call (in process, in-memory store, the same call mix)");
     const small = await engineCostPerCall(1_000);
     const large = await engineCostPerCall(many);
-    console.log(`   1,000 open rooms: ${fmt(small, 2)} µs/call; ${many.toLocaleString("en")} open rooms: ${fmt(large, 2)} µs/call; ratio ${fmt(large / small, 2)} (target < 1.2)\n`);
+    console.log(
+      `   1,000 open rooms: ${fmt(small, 2)} µs/call; ${many.toLocaleString("en")} open rooms: ${fmt(large, 2)} µs/call; ratio ${fmt(large / small, 2)} (target < 1.2)\n`,
+    );
   }
 
   if (section(4)) {
@@ -384,10 +463,18 @@ async function main() {
       r2 = await startServer("cohost", store);
       const redisMix = await callMix([r1, r2], mix);
       row("two instances on Redis", redisMix);
-      console.log(`   ratio to the in-memory server: throughput ${fmt(redisMix.callsPerSecond / inMemory!.callsPerSecond, 2)} (target >= 0.5)`);
-      const cross = await fanout("cohost", r2, r1.url, { streams: quick ? 1_000 : 2_000, changesPerSecond: [1_000, 250], seconds: quick ? 2 : 5 });
+      console.log(
+        `   ratio to the in-memory server: throughput ${fmt(redisMix.callsPerSecond / inMemory!.callsPerSecond, 2)} (target >= 0.5)`,
+      );
+      const cross = await fanout("cohost", r2, r1.url, {
+        streams: quick ? 1_000 : 2_000,
+        changesPerSecond: [1_000, 250],
+        seconds: quick ? 2 : 5,
+      });
       for (const r of cross) {
-        console.log(`   cross-instance delivery at ${r.rate} changes/s (calls through one instance, watchers on the other): p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms over ${r.deliveries} deliveries; calls p99 ${fmt(r.callP99, 2)} ms${r.rate === 1_000 ? " (target p99 < 20 ms)" : ""}`);
+        console.log(
+          `   cross-instance delivery at ${r.rate} changes/s (calls through one instance, watchers on the other): p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms over ${r.deliveries} deliveries; calls p99 ${fmt(r.callP99, 2)} ms${r.rate === 1_000 ? " (target p99 < 20 ms)" : ""}`,
+        );
       }
     } catch (err) {
       console.log(`   Redis section failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -2,7 +2,12 @@
 // from the server's feed (WatchCoHost), never from guesses; every operation
 // resolves once its effect is visible in `coHostState`.
 import { Code, ConnectError, createClient, type Client, type Transport } from "@connectrpc/connect";
-import { CoHostService, type CoHostEvent, type FeedPosition as WireFeedPosition, type WatchCoHostResponse } from "../gen/cohost/v1/cohost_pb.js";
+import {
+  CoHostService,
+  type CoHostEvent,
+  type FeedPosition as WireFeedPosition,
+  type WatchCoHostResponse,
+} from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { completionFromError, layoutToWire, seatFromWire, stateFromWire, success, type SeedState } from "./mapping.js";
 import { RoomFeed, type ReconnectOptions } from "./room-feed.js";
 import { TokenCache, type TokenProvider } from "./token-cache.js";

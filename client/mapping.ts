@@ -6,7 +6,7 @@ import {
   CoHostErrorReasonSchema,
   type CoHostState as WireState,
   type SeatUserInfo as WireSeat,
-} from "../gen/cohost/v1/cohost_pb.js";
+} from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { ConnectError } from "@connectrpc/connect";
 import { CoHostLayoutTemplate, CoHostStatus, type CompletionHandler, type SeatUserInfo } from "./types.js";
 

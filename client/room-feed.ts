@@ -2,11 +2,7 @@
 // order, resumes from the last sequence after a drop (R16), and treats a
 // stream that stays silent past twice its keep-alive interval as dead.
 import { Code, ConnectError, type Client } from "@connectrpc/connect";
-import {
-  WatchMessageKind,
-  type CoHostService,
-  type WatchCoHostResponse,
-} from "../gen/cohost/v1/cohost_pb.js";
+import { WatchMessageKind, type CoHostService, type WatchCoHostResponse } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import type { TokenCache } from "./token-cache.js";
 import type { FeedStatus } from "./types.js";
 

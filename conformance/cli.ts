@@ -6,7 +6,15 @@ import { parseArgs } from "node:util";
 import { parse } from "yaml";
 import { readKnownFailing } from "./known-failing.js";
 import { formatSummary, junitXml } from "./report.js";
-import { ALL_HTTP_VERSIONS, ALL_PROTOCOLS, runConformance, selectedCases, type ConformanceOptions, type HttpVersion, type Protocol } from "./runner.js";
+import {
+  ALL_HTTP_VERSIONS,
+  ALL_PROTOCOLS,
+  runConformance,
+  selectedCases,
+  type ConformanceOptions,
+  type HttpVersion,
+  type Protocol,
+} from "./runner.js";
 
 const usage = `usage: cohost-conformance --url URL [options]
 
@@ -110,7 +118,8 @@ function main(): Promise<void> | void {
     return;
   }
   if (!v.url) fail("--url is required");
-  if (!options.adminKey || !options.tokenSecret) fail("--admin-key and --token-secret are required (or COHOST_ADMIN_KEY / COHOST_TOKEN_SECRET)");
+  if (!options.adminKey || !options.tokenSecret)
+    fail("--admin-key and --token-secret are required (or COHOST_ADMIN_KEY / COHOST_TOKEN_SECRET)");
 
   const tty = process.stderr.isTTY;
   let failing = 0;

@@ -1,15 +1,14 @@
 // The scripted cases, driven through CoHostStore (one store per actor):
 // the adapter's coHostState values and listener callbacks must follow the
 // same expected feeds, and its CompletionHandler the same outcomes.
-import { Code, createClient, type Transport } from "@connectrpc/connect";
-import { CoHostLayoutTemplate, CoHostStatus, CoHostStore, type CompletionHandler, type SeatUserInfo } from "../client/index.js";
-import { completionFromError } from "../client/mapping.js";
-import { CoHostLayoutTemplateSchema, RoomAdminService } from "../gen/cohost/v1/cohost_pb.js";
+import { type Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
+import { CoHostLayoutTemplate, CoHostStatus, CoHostStore, type CompletionHandler, type SeatUserInfo } from "@cohost-kit/client";
+import { CoHostLayoutTemplateSchema, RoomAdminService } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { adminAuthorization, hostAuthorization, type Credentials } from "./credentials.js";
 import { Cast } from "./expectations.js";
 import { ConformanceFailure } from "./feed-watcher.js";
 import type { Arg, CallStep, CaseSpec, EventSpec, ExpectedMessage, Outcome, PageStep, SnapshotStep, StateSpec, Step } from "./schema.js";
-import { codeName } from "./wire-case.js";
+import { codeName, outcomeOfError } from "./wire-case.js";
 
 /** Why a case cannot be expressed through CoHostStore's API, or undefined when it can. */
 export function clientInapplicable(spec: CaseSpec): string | undefined {
@@ -59,18 +58,23 @@ export class ClientCase {
     try {
       for (const name of [...this.spec.actors, ...(this.spec.extra_rooms ?? [])]) {
         const a = this.cast.actor(name);
-        await this.admin.openRoom({ liveId: a.liveId, userId: a.userId, userName: a.userName, avatarUrl: a.avatarUrl }, this.adminHeaders());
+        await this.admin.openRoom(
+          { liveId: a.liveId, userId: a.userId, userName: a.userName, avatarUrl: a.avatarUrl },
+          this.adminHeaders(),
+        );
         this.opened.add(name);
       }
       for (const name of this.spec.actors) this.stores.set(name, await this.newStore(name));
       for (const [i, step] of this.spec.steps.entries()) await this.step(`step ${i + 1}`, step);
       await new Promise((r) => setTimeout(r, 200));
       for (const [name, s] of this.stores) {
-        if (s.heard.length > s.matched) throw new ConformanceFailure(`${name}'s store heard unexpected callbacks: ${s.heard.slice(s.matched).join("; ")}`);
+        if (s.heard.length > s.matched)
+          throw new ConformanceFailure(`${name}'s store heard unexpected callbacks: ${s.heard.slice(s.matched).join("; ")}`);
       }
     } finally {
       for (const s of this.stores.values()) s.store.dispose();
-      for (const name of this.opened) await this.admin.closeRoom({ liveId: this.cast.actor(name).liveId }, this.adminHeaders()).catch(() => {});
+      for (const name of this.opened)
+        await this.admin.closeRoom({ liveId: this.cast.actor(name).liveId }, this.adminHeaders()).catch(() => {});
     }
   }
 
@@ -101,7 +105,13 @@ export class ClientCase {
   }
 
   private seatName(seat: SeatUserInfo): string {
-    return this.cast.nameOf({ liveId: seat.liveID, userId: seat.userID, userName: seat.userName, avatarUrl: seat.avatarURL, $typeName: "cohost.v1.SeatUserInfo" });
+    return this.cast.nameOf({
+      liveId: seat.liveID,
+      userId: seat.userID,
+      userName: seat.userName,
+      avatarUrl: seat.avatarURL,
+      $typeName: "cohost.v1.SeatUserInfo",
+    });
   }
 
   private async until(condition: () => boolean, what: string): Promise<void> {
@@ -133,7 +143,7 @@ export class ClientCase {
         const method = { OpenRoom: "openRoom", CloseRoom: "closeRoom", GetRoom: "getRoom" }[step.call as "OpenRoom"];
         await (this.admin as unknown as Record<string, (a: object, o: object) => Promise<unknown>>)[method]!(args, this.adminHeaders());
       } catch (err) {
-        result = completionFromError(err);
+        result = completionOf(err);
       }
       return check(label, result, step.expect ?? "ok");
     }
@@ -175,7 +185,8 @@ export class ClientCase {
 
   private arg(key: string, value: Arg): unknown {
     if (typeof value === "object") return "repeat" in value ? value.repeat.repeat(value.count) : this.cast.actor(value.user_of).userId;
-    if (key === "layout_template" && typeof value === "string") return CoHostLayoutTemplateSchema.values.find((v) => v.localName === value)?.number;
+    if (key === "layout_template" && typeof value === "string")
+      return CoHostLayoutTemplateSchema.values.find((v) => v.localName === value)?.number;
     if (key.endsWith("live_id") && typeof value === "string" && this.cast.has(value)) return this.cast.actor(value).liveId;
     return value;
   }
@@ -190,7 +201,9 @@ export class ClientCase {
     while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     const got = s.heard.slice(s.matched, s.matched + events.length);
     if (got.join("; ") !== events.join("; ")) {
-      throw new ConformanceFailure(`${where}: ${name}'s listener\n  expected: ${events.join("; ") || "(none)"}\n  actual:   ${got.join("; ") || "(none)"}`);
+      throw new ConformanceFailure(
+        `${where}: ${name}'s listener\n  expected: ${events.join("; ") || "(none)"}\n  actual:   ${got.join("; ") || "(none)"}`,
+      );
     }
     s.matched += events.length;
     if (wantState !== undefined && this.state(s.store) !== wantState) {
@@ -213,7 +226,8 @@ export class ClientCase {
     const fresh = await this.newStore(step.snapshot.actor);
     try {
       const want = expectedState(step.snapshot.state);
-      if (this.state(fresh.store) !== want) throw new ConformanceFailure(`${where}: a new store's state\n  expected: ${want}\n  actual:   ${this.state(fresh.store)}`);
+      if (this.state(fresh.store) !== want)
+        throw new ConformanceFailure(`${where}: a new store's state\n  expected: ${want}\n  actual:   ${this.state(fresh.store)}`);
     } finally {
       fresh.store.dispose();
     }
@@ -232,7 +246,8 @@ export class ClientCase {
       const count = seen.filter((id) => id === this.cast.actor(name).liveId).length;
       if (count !== 1) throw new ConformanceFailure(`${where}: ${name} is in candidates ${count} times, expected once`);
     }
-    for (const name of exclude) if (seen.includes(this.cast.actor(name).liveId)) throw new ConformanceFailure(`${where}: ${name} must not be a candidate`);
+    for (const name of exclude)
+      if (seen.includes(this.cast.actor(name).liveId)) throw new ConformanceFailure(`${where}: ${name} must not be a candidate`);
   }
 }
 
@@ -242,10 +257,12 @@ function camel(field: string): string {
 
 function check(where: string, result: CompletionHandler, expected: "ok" | Outcome): void {
   if (expected === "ok") {
-    if (result.code !== 0) throw new ConformanceFailure(`${where}: expected code 0, got ${codeName(result.code as Code)}/${result.reason}: ${result.message}`);
+    if (result.code !== 0)
+      throw new ConformanceFailure(`${where}: expected code 0, got ${codeName(result.code as Code)}/${result.reason}: ${result.message}`);
     return;
   }
-  const got = result.code === 0 ? "ok" : `${codeName(result.code as Code)}/${result.reason}${result.field ? ` (field ${result.field})` : ""}`;
+  const got =
+    result.code === 0 ? "ok" : `${codeName(result.code as Code)}/${result.reason}${result.field ? ` (field ${result.field})` : ""}`;
   const fieldOk = expected.field === undefined || expected.field === result.field;
   if (result.code === 0 || codeName(result.code as Code) !== expected.code || result.reason !== expected.reason || !fieldOk) {
     throw new ConformanceFailure(`${where}: expected ${expected.code}/${expected.reason}, got ${got}`);
@@ -275,4 +292,16 @@ function expectedState(spec: StateSpec): string {
     `invitees=[${(spec.invitees ?? []).join(",")}]`,
     `applicant=${spec.applicant ?? "-"}`,
   ].join(" ");
+}
+
+/** An admin call's failure in the shape of a CompletionHandler, to check it like the store's results. */
+function completionOf(err: unknown): CompletionHandler {
+  const outcome = outcomeOfError(err);
+  if (outcome.ok) throw new Error("unreachable: an error has no ok outcome");
+  return {
+    code: ConnectError.from(err).code,
+    message: outcome.message,
+    reason: outcome.details > 0 ? outcome.reason : "",
+    field: outcome.field,
+  };
 }

@@ -15,10 +15,25 @@ describe("coverage", () => {
   });
 
   it("has one case file per scenario family, each case with procedure and asserts", () => {
-    const families = loadCaseFiles().map((f) => f.family).sort();
-    expect(families).toEqual(
-      ["accept", "auth", "bad-input", "cancel", "candidates", "exit", "feed", "idempotency", "multi-room", "rate-limit", "reject", "request", "room-close", "timeout"],
-    );
+    const families = loadCaseFiles()
+      .map((f) => f.family)
+      .sort();
+    expect(families).toEqual([
+      "accept",
+      "auth",
+      "bad-input",
+      "cancel",
+      "candidates",
+      "exit",
+      "feed",
+      "idempotency",
+      "multi-room",
+      "rate-limit",
+      "reject",
+      "request",
+      "room-close",
+      "timeout",
+    ]);
     for (const c of suiteCases()) {
       expect(c.procedure.length, c.name).toBeGreaterThan(10);
       expect(c.asserts.length, c.name).toBeGreaterThan(10);

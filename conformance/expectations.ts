@@ -11,7 +11,7 @@ import {
   type CoHostState,
   type SeatUserInfo,
   type WatchCoHostResponse,
-} from "../gen/cohost/v1/cohost_pb.js";
+} from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import type { CaseSpec, EventSpec, ExpectedMessage, StateSpec } from "./schema.js";
 
 export interface Actor {
@@ -83,7 +83,12 @@ export const layoutName = (n: number) => enumName(CoHostLayoutTemplateSchema, n)
 
 export function renderState(state: CoHostState | undefined, cast: Cast): string {
   if (!state) return "(no state)";
-  const status = state.status === CoHostStatus.CONNECTED ? "CONNECTED" : state.status === CoHostStatus.DISCONNECTED ? "DISCONNECTED" : `status#${state.status}`;
+  const status =
+    state.status === CoHostStatus.CONNECTED
+      ? "CONNECTED"
+      : state.status === CoHostStatus.DISCONNECTED
+        ? "DISCONNECTED"
+        : `status#${state.status}`;
   return [
     `status=${status}`,
     `connected=[${state.connected.map((s) => cast.nameOf(s)).join(",")}]`,
@@ -143,7 +148,8 @@ export function renderExpectedEvent(spec: EventSpec): string {
     return `request_cancelled(inviter=${r.inviter}, invitee=${r.invitee}, reason=${r.reason})`;
   }
   if ("request_accepted" in spec) return `request_accepted(invitee=${spec.request_accepted})`;
-  if ("request_rejected" in spec) return `request_rejected(invitee=${spec.request_rejected.invitee}, reason=${spec.request_rejected.reason})`;
+  if ("request_rejected" in spec)
+    return `request_rejected(invitee=${spec.request_rejected.invitee}, reason=${spec.request_rejected.reason})`;
   if ("request_timeout" in spec) return `request_timeout(inviter=${spec.request_timeout.inviter}, invitee=${spec.request_timeout.invitee})`;
   if ("user_joined" in spec) return `user_joined(user=${spec.user_joined})`;
   return `user_left(user=${spec.user_left.user}, reason=${spec.user_left.reason})`;

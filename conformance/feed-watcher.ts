@@ -3,11 +3,7 @@
 // one, keep-alives at the last sequence, nothing after room_closed.
 import type { Client } from "@connectrpc/connect";
 import { ConnectError } from "@connectrpc/connect";
-import {
-  WatchMessageKind,
-  type CoHostService,
-  type WatchCoHostResponse,
-} from "../gen/cohost/v1/cohost_pb.js";
+import { WatchMessageKind, type CoHostService, type WatchCoHostResponse } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 
 export class ConformanceFailure extends Error {}
 
@@ -68,7 +64,8 @@ export class FeedWatcher {
     this.trace(`${this.label} feed <- ${WatchMessageKind[m.kind]} seq=${m.sequence} epoch=${m.epoch}`);
     if (!m.keepAliveInterval) this.errors.push(`${this.label}: first message has no keep_alive_interval`);
     if (!resume) {
-      if (m.kind !== WatchMessageKind.SNAPSHOT) throw new ConformanceFailure(`${this.label}: first message is ${WatchMessageKind[m.kind]}, not SNAPSHOT`);
+      if (m.kind !== WatchMessageKind.SNAPSHOT)
+        throw new ConformanceFailure(`${this.label}: first message is ${WatchMessageKind[m.kind]}, not SNAPSHOT`);
       this.epoch = m.epoch;
       this.last = Number(m.sequence);
     } else if (expect === "replay") {
@@ -78,7 +75,8 @@ export class FeedWatcher {
         );
       }
     } else {
-      if (m.kind !== WatchMessageKind.RESYNC) throw new ConformanceFailure(`${this.label}: resume from an unknown epoch should RESYNC, got ${WatchMessageKind[m.kind]}`);
+      if (m.kind !== WatchMessageKind.RESYNC)
+        throw new ConformanceFailure(`${this.label}: resume from an unknown epoch should RESYNC, got ${WatchMessageKind[m.kind]}`);
       this.epoch = m.epoch;
       this.last = Number(m.sequence);
     }
@@ -127,7 +125,8 @@ export class FeedWatcher {
     switch (m.kind) {
       case WatchMessageKind.CHANGE:
         if (m.epoch !== this.epoch) this.errors.push(`${this.label}: CHANGE of epoch ${m.epoch}, expected ${this.epoch}`);
-        if (sequence !== this.last + 1) this.errors.push(`${this.label}: CHANGE sequence ${sequence} after ${this.last} (lost or repeated messages)`);
+        if (sequence !== this.last + 1)
+          this.errors.push(`${this.label}: CHANGE sequence ${sequence} after ${this.last} (lost or repeated messages)`);
         if (!m.state) this.errors.push(`${this.label}: CHANGE ${sequence} without state`);
         this.last = sequence;
         this.pending.push(m);

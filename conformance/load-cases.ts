@@ -13,7 +13,9 @@ export function casesDirectory(): string {
 }
 
 export function loadCaseFiles(dir = casesDirectory()): CaseFile[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort();
   if (files.length === 0) throw new Error(`no case files in ${dir}`);
   const loaded = files.map((f) => validateCaseFile(f, parse(readFileSync(`${dir}/${f}`, "utf8"))));
   const seen = new Set<string>();

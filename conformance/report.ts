@@ -23,20 +23,30 @@ export function formatSummary(report: ConformanceReport, options: { trace?: bool
   return lines.join("\n");
 }
 
+// XML 1.0 has no place for most control characters, even escaped: they are dropped.
 const escape = (s: string) =>
-  s.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
+  s
+    .replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!) // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
 
 export function junitXml(report: ConformanceReport): string {
   const suites = new Map<string, CaseResult[]>();
   for (const r of report.results) suites.set(r.permutation, [...(suites.get(r.permutation) ?? []), r]);
-  const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="cohost-conformance" tests="${report.results.length}" failures="${report.failed}" time="${report.durationMs / 1000}">`];
+  const out = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="cohost-conformance" tests="${report.results.length}" failures="${report.failed}" time="${report.durationMs / 1000}">`,
+  ];
   for (const [name, results] of suites) {
     const failures = results.filter((r) => r.outcome === "failed" || r.outcome === "unexpected-pass").length;
     out.push(`  <testsuite name="${escape(`CoHost/${name}`)}" tests="${results.length}" failures="${failures}">`);
     for (const r of results) {
-      out.push(`    <testcase classname="${escape(`CoHost/${name}/${r.family}`)}" name="${escape(r.caseName)}" time="${r.durationMs / 1000}">`);
+      out.push(
+        `    <testcase classname="${escape(`CoHost/${name}/${r.family}`)}" name="${escape(r.caseName)}" time="${r.durationMs / 1000}">`,
+      );
       if (r.outcome === "failed" || r.outcome === "unexpected-pass") {
-        out.push(`      <failure message="${escape((r.error ?? "").split("\n")[0] ?? "")}">${escape([r.error ?? "", ...(r.trace ?? [])].join("\n"))}</failure>`);
+        out.push(
+          `      <failure message="${escape((r.error ?? "").split("\n")[0] ?? "")}">${escape([r.error ?? "", ...(r.trace ?? [])].join("\n"))}</failure>`,
+        );
       }
       out.push(`      <properties><property name="rules" value="${escape(r.rules.join(","))}"/></properties>`);
       out.push("    </testcase>");

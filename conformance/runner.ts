@@ -138,7 +138,13 @@ export function suiteCases(options: Pick<ConformanceOptions, "property" | "malfo
       procedure: spec.procedure,
       asserts: spec.asserts,
       run: (ctx: CaseContext) =>
-        new WireCase(spec, { transport: ctx.transport, credentials: ctx.credentials, prefix: ctx.prefix, timeoutMs: ctx.timeoutMs, trace: ctx.trace }).run(),
+        new WireCase(spec, {
+          transport: ctx.transport,
+          credentials: ctx.credentials,
+          prefix: ctx.prefix,
+          timeoutMs: ctx.timeoutMs,
+          trace: ctx.trace,
+        }).run(),
     })),
   );
   return [...scripted, ...generatedCases(options)];
@@ -157,7 +163,10 @@ export function permutations(options: ConformanceOptions): Permutation[] {
       if (protocol === "grpc" && httpVersion !== "2") continue; // gRPC needs HTTP/2
       // `own` keeps a transport off the shared HTTP/1.1 agent, so a connection it spoils is not reused.
       const make = (own = false) => {
-        const h1 = httpVersion === "1.1" ? { httpVersion, ...(own ? { nodeOptions: { agent: false } } : {}) } as const : { httpVersion } as const;
+        const h1 =
+          httpVersion === "1.1"
+            ? ({ httpVersion, ...(own ? { nodeOptions: { agent: false } } : {}) } as const)
+            : ({ httpVersion } as const);
         return protocol === "connect"
           ? createConnectTransport({ baseUrl, ...h1 })
           : protocol === "grpc"
@@ -236,7 +245,11 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         rules: c.rules,
         outcome,
         durationMs: Date.now() - t0,
-        ...(outcome === "unexpected-pass" ? { error: "listed as known-failing but passed: remove it from the list" } : error ? { error } : {}),
+        ...(outcome === "unexpected-pass"
+          ? { error: "listed as known-failing but passed: remove it from the list" }
+          : error
+            ? { error }
+            : {}),
         ...(options.trace && error ? { trace } : {}),
       };
       results[index] = result;

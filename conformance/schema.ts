@@ -225,7 +225,8 @@ function validateStep(where: string, raw: unknown, names: Set<string>, watched: 
       only(`${where}.resume`, r, ["actor", "epoch", "expect", "state"]);
       actorName(`${where}.resume.actor`, r.actor, new Set(watched));
       if (r.epoch !== undefined) str(`${where}.resume.epoch`, r.epoch);
-      if (r.expect !== undefined && r.expect !== "replay" && r.expect !== "resync") fail(`${where}.resume.expect`, "must be replay or resync");
+      if (r.expect !== undefined && r.expect !== "replay" && r.expect !== "resync")
+        fail(`${where}.resume.expect`, "must be replay or resync");
       if (r.state !== undefined) validateState(`${where}.resume.state`, r.state, names);
       return;
     }
@@ -265,7 +266,8 @@ function validateCall(where: string, s: Obj, names: Set<string>) {
   const method = str(`${where}.call`, s.call);
   if (!(METHODS as readonly string[]).includes(method)) fail(`${where}.call`, `unknown method "${method}"`);
   actorName(`${where}.by`, s.by, names, true);
-  if ((s.by === "admin") !== ADMIN_METHODS.has(method as Method)) fail(`${where}.by`, `${method} is called by ${ADMIN_METHODS.has(method as Method) ? "admin" : "a host"}`);
+  if ((s.by === "admin") !== ADMIN_METHODS.has(method as Method))
+    fail(`${where}.by`, `${method} is called by ${ADMIN_METHODS.has(method as Method) ? "admin" : "a host"}`);
   if (s.args !== undefined) {
     for (const [k, v] of Object.entries(obj(`${where}.args`, s.args))) {
       if (typeof v === "string" || typeof v === "number") continue;

@@ -9,7 +9,7 @@ import {
   CoHostLayoutTemplateSchema,
   CoHostService,
   RoomAdminService,
-} from "../gen/cohost/v1/cohost_pb.js";
+} from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { adminAuthorization, hostAuthorization, type Credentials } from "./credentials.js";
 import { Cast, renderExpectedMessage, renderExpectedState, renderMessage, renderState } from "./expectations.js";
 import { ConformanceFailure, FeedWatcher, withTimeout } from "./feed-watcher.js";
@@ -56,7 +56,9 @@ export function outcomeOfError(err: unknown): CallOutcome {
   return {
     ok: false,
     code: codeName(error.code),
-    reason: detail ? (CoHostErrorReasonSchema.values.find((v) => v.number === detail.reason)?.localName ?? String(detail.reason)) : "(no CoHostErrorDetail)",
+    reason: detail
+      ? (CoHostErrorReasonSchema.values.find((v) => v.number === detail.reason)?.localName ?? String(detail.reason))
+      : "(no CoHostErrorDetail)",
     field: detail?.field ?? "",
     details: details.length,
     retryAfterMs: retry ? Number(retry.seconds) * 1000 + retry.nanos / 1e6 : undefined,
@@ -116,7 +118,10 @@ export class WireCase {
     try {
       for (const name of [...this.spec.actors, ...(this.spec.extra_rooms ?? [])]) await this.openRoom(name);
       for (const name of this.spec.actors) {
-        for (const [map, label] of [[this.primary, name], [this.secondary, `${name}#2`]] as const) {
+        for (const [map, label] of [
+          [this.primary, name],
+          [this.secondary, `${name}#2`],
+        ] as const) {
           const watcher = this.watcher(name, label);
           const first = await watcher.open();
           if (renderState(first.state, this.cast) !== renderExpectedState({})) {
@@ -171,10 +176,13 @@ export class WireCase {
     const args = this.resolveArgs(step);
     let authorization: string | undefined;
     if (isAdmin) authorization = adminAuthorization(this.options.credentials, step.auth);
-    else if (typeof step.auth === "object") authorization = await hostAuthorization(this.options.credentials, this.cast.actor(step.auth.as).userId);
+    else if (typeof step.auth === "object")
+      authorization = await hostAuthorization(this.options.credentials, this.cast.actor(step.auth.as).userId);
     else authorization = await hostAuthorization(this.options.credentials, this.cast.actor(step.by).userId, step.auth);
     const headers: Record<string, string> = authorization ? { authorization } : {};
-    this.options.trace(`-> ${step.by} ${step.call} ${JSON.stringify(args, (_, v) => (typeof v === "string" && v.length > 80 ? `${v.slice(0, 20)}...(${v.length})` : v))}`);
+    this.options.trace(
+      `-> ${step.by} ${step.call} ${JSON.stringify(args, (_, v) => (typeof v === "string" && v.length > 80 ? `${v.slice(0, 20)}...(${v.length})` : v))}`,
+    );
     try {
       const { method, schema } = this.method(step.call);
       const response = (await method(args, { headers })) as { $typeName: string };
@@ -189,7 +197,10 @@ export class WireCase {
 
   private method(name: Method): { method: (req: object, opts: object) => Promise<unknown>; schema: DescMessage } {
     const service = ADMIN_METHODS.has(name) ? RoomAdminService : CoHostService;
-    const client = (ADMIN_METHODS.has(name) ? this.admin : this.cohost) as unknown as Record<string, (req: object, opts: object) => Promise<unknown>>;
+    const client = (ADMIN_METHODS.has(name) ? this.admin : this.cohost) as unknown as Record<
+      string,
+      (req: object, opts: object) => Promise<unknown>
+    >;
     const desc = service.methods.find((m) => m.name === name)!;
     return { method: client[desc.localName]!.bind(client), schema: desc.output };
   }
@@ -243,7 +254,8 @@ export class WireCase {
     if (step.call === "GetCoHostCandidates") return;
     const watcher = this.primary.get(step.by);
     if (!position) throw new ConformanceFailure(`${where}: response has no position`);
-    if (watcher && position.epoch !== watcher.epoch) throw new ConformanceFailure(`${where}: response position epoch ${position.epoch} is not the feed's ${watcher.epoch}`);
+    if (watcher && position.epoch !== watcher.epoch)
+      throw new ConformanceFailure(`${where}: response position epoch ${position.epoch} is not the feed's ${watcher.epoch}`);
   }
 
   private async feedsStep(where: string, step: FeedsStep): Promise<void> {
@@ -255,7 +267,9 @@ export class WireCase {
         const want = renderExpectedMessage(spec);
         const actual = got[i] ? renderMessage(got[i]!, this.cast) : "(no message arrived)";
         if (actual !== want) {
-          throw new ConformanceFailure(`${where}: ${name}'s feed message ${i + 1} of ${expected.length}\n  expected: ${want}\n  actual:   ${actual}`);
+          throw new ConformanceFailure(
+            `${where}: ${name}'s feed message ${i + 1} of ${expected.length}\n  expected: ${want}\n  actual:   ${actual}`,
+          );
         }
       }
       this.failOnFeedErrors();
@@ -270,7 +284,9 @@ export class WireCase {
     watcher.last = old.last;
     const first = await watcher.open({ epoch: epoch ?? old.epoch, after: old.last }, expect);
     if (expect === "resync" && state && renderState(first.state, this.cast) !== renderExpectedState(state)) {
-      throw new ConformanceFailure(`${where}: RESYNC state\n  expected: ${renderExpectedState(state)}\n  actual:   ${renderState(first.state, this.cast)}`);
+      throw new ConformanceFailure(
+        `${where}: RESYNC state\n  expected: ${renderExpectedState(state)}\n  actual:   ${renderState(first.state, this.cast)}`,
+      );
     }
     // Messages from before the drop come first (the new stream may have delivered already).
     watcher.pending.unshift(...old.pending);
@@ -284,7 +300,8 @@ export class WireCase {
     watcher.drop();
     const want = renderExpectedState(step.snapshot.state);
     const actual = renderState(first.state, this.cast);
-    if (actual !== want) throw new ConformanceFailure(`${where}: snapshot of ${step.snapshot.actor}\n  expected: ${want}\n  actual:   ${actual}`);
+    if (actual !== want)
+      throw new ConformanceFailure(`${where}: snapshot of ${step.snapshot.actor}\n  expected: ${want}\n  actual:   ${actual}`);
   }
 
   private async floodStep(where: string, step: FloodStep): Promise<void> {
@@ -311,14 +328,19 @@ export class WireCase {
       if (page > 10_000) throw new ConformanceFailure(`${where}: paging did not end`);
       const outcome = await this.call({ call: "GetCoHostCandidates", by, args: { cursor, ...(pageSize ? { page_size: pageSize } : {}) } });
       checkOutcome(`${where} page ${page + 1}`, outcome, "ok");
-      const response = (outcome as Extract<CallOutcome, { ok: true }>).response as unknown as { candidates: { liveId: string }[]; nextCursor: string };
-      if (response.candidates.length > limit) throw new ConformanceFailure(`${where}: page ${page + 1} has ${response.candidates.length} rooms, more than ${limit}`);
+      const response = (outcome as Extract<CallOutcome, { ok: true }>).response as unknown as {
+        candidates: { liveId: string }[];
+        nextCursor: string;
+      };
+      if (response.candidates.length > limit)
+        throw new ConformanceFailure(`${where}: page ${page + 1} has ${response.candidates.length} rooms, more than ${limit}`);
       seen.push(...response.candidates.map((c) => c.liveId));
       cursor = response.nextCursor;
       if (!cursor) break;
     }
     for (let i = 1; i < seen.length; i++) {
-      if (compareBytes(seen[i - 1]!, seen[i]!) >= 0) throw new ConformanceFailure(`${where}: candidates not in ascending live_id order at ${seen[i]}`);
+      if (compareBytes(seen[i - 1]!, seen[i]!) >= 0)
+        throw new ConformanceFailure(`${where}: candidates not in ascending live_id order at ${seen[i]}`);
     }
     for (const name of include) {
       const count = seen.filter((id) => id === this.cast.actor(name).liveId).length;
@@ -349,7 +371,9 @@ export class WireCase {
       const a = watcher.all.map((m) => `${m.sequence}:${renderMessage(m, this.cast)}`);
       const b = second.all.map((m) => `${m.sequence}:${renderMessage(m, this.cast)}`);
       if (a.join("\n") !== b.join("\n")) {
-        throw new ConformanceFailure(`${name}: two watchers of one room saw different feeds (R15)\n  first:  ${a.join(" | ")}\n  second: ${b.join(" | ")}`);
+        throw new ConformanceFailure(
+          `${name}: two watchers of one room saw different feeds (R15)\n  first:  ${a.join(" | ")}\n  second: ${b.join(" | ")}`,
+        );
       }
     }
   }
@@ -362,7 +386,10 @@ export class WireCase {
       [...this.opened].map(async (name) => {
         try {
           await withTimeout(
-            this.admin.closeRoom({ liveId: this.cast.actor(name).liveId }, { headers: { authorization: adminAuthorization(this.options.credentials)! } }),
+            this.admin.closeRoom(
+              { liveId: this.cast.actor(name).liveId },
+              { headers: { authorization: adminAuthorization(this.options.credentials)! } },
+            ),
             this.options.timeoutMs,
             "CloseRoom",
           );
@@ -383,4 +410,3 @@ function sameOutcome(a: CallOutcome, b: CallOutcome): boolean {
   if (!a.ok && !b.ok) return a.code === b.code && a.reason === b.reason && a.field === b.field;
   return false;
 }
-

@@ -8,7 +8,11 @@ describe("npm run demo", () => {
   it("shows two hosts connecting and leaving", { timeout: 60_000 }, async () => {
     const root = fileURLToPath(new URL("..", import.meta.url));
     const tsx = new URL("../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
-    const { stdout } = await promisify(execFile)(process.execPath, ["--import", tsx, "examples/demo.ts"], { cwd: root, timeout: 50_000 });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--conditions=@cohost-kit/source", "--import", tsx, "examples/demo.ts"],
+      { cwd: root, timeout: 50_000 },
+    );
     for (const line of [
       'bob    request received from Alice: "shall we co-host?"',
       "alice  request accepted by Bob",

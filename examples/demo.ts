@@ -5,11 +5,9 @@
 import { parseArgs } from "node:util";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import { CoHostLayoutTemplate, CoHostStore, type SeatUserInfo } from "../client/index.js";
-import { RoomAdminService } from "../gen/cohost/v1/cohost_pb.js";
-import { readDevCredentials } from "../server/dev-credentials.js";
-import { CoHostServer } from "../server/server.js";
-import { mintHostToken } from "../server/service/auth.js";
+import { CoHostLayoutTemplate, CoHostStore, type SeatUserInfo } from "@cohost-kit/client";
+import { RoomAdminService } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
+import { CoHostServer, mintHostToken, readDevCredentials } from "@cohost-kit/server";
 
 const { values } = parseArgs({
   options: { url: { type: "string" }, "admin-key": { type: "string" }, "token-secret": { type: "string" } },
@@ -45,7 +43,9 @@ async function main() {
 
   const store = (who: string, liveId: string) => {
     const s = CoHostStore.create(liveId, { transport, token: () => mintHostToken(tokenSecret!, who) });
-    s.coHostState.coHostStatus.addListener(() => say(who, `status: ${s.coHostState.coHostStatus.value === 0 ? "connected" : "disconnected"}`));
+    s.coHostState.coHostStatus.addListener(() =>
+      say(who, `status: ${s.coHostState.coHostStatus.value === 0 ? "connected" : "disconnected"}`),
+    );
     s.addCoHostListener({
       onCoHostRequestReceived: (inviter, info) => say(who, `request received from ${name(inviter)}: "${info}"`),
       onCoHostRequestAccepted: (invitee) => say(who, `request accepted by ${name(invitee)}`),

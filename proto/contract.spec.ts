@@ -2,11 +2,7 @@
 // read the generated descriptors and the source comments of proto/.
 import { execFileSync } from "node:child_process";
 import { fromBinary } from "@bufbuild/protobuf";
-import {
-  FileDescriptorSetSchema,
-  type DescriptorProto,
-  type FileDescriptorProto,
-} from "@bufbuild/protobuf/wkt";
+import { FileDescriptorSetSchema, type DescriptorProto, type FileDescriptorProto } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
 import {
   CoHostErrorReason,
@@ -15,7 +11,7 @@ import {
   CoHostService,
   CoHostStatus,
   RoomAdminService,
-} from "../gen/cohost/v1/cohost_pb.js";
+} from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 
 describe("CoHostService", () => {
   it("has exactly the seven RPCs with their stream kinds", () => {
@@ -74,9 +70,15 @@ describe("enums", () => {
 });
 
 // Field numbers of descriptor.proto, used to address comments by path.
-const FILE_MESSAGE = 4, FILE_ENUM = 5, FILE_SERVICE = 6;
-const MESSAGE_FIELD = 2, MESSAGE_NESTED = 3, MESSAGE_ENUM = 4, MESSAGE_ONEOF = 8;
-const ENUM_VALUE = 2, SERVICE_METHOD = 2;
+const FILE_MESSAGE = 4,
+  FILE_ENUM = 5,
+  FILE_SERVICE = 6;
+const MESSAGE_FIELD = 2,
+  MESSAGE_NESTED = 3,
+  MESSAGE_ENUM = 4,
+  MESSAGE_ONEOF = 8;
+const ENUM_VALUE = 2,
+  SERVICE_METHOD = 2;
 
 function buildImage(): FileDescriptorProto[] {
   const bytes = execFileSync("buf", ["build", "--as-file-descriptor-set", "-o", "-#format=binpb"], {
@@ -126,9 +128,7 @@ describe("documentation", () => {
     const undocumented: string[] = [];
     let checked = 0;
     for (const file of files) {
-      const comments = new Map(
-        (file.sourceCodeInfo?.location ?? []).map((l) => [l.path.join("."), (l.leadingComments ?? "").trim()]),
-      );
+      const comments = new Map((file.sourceCodeInfo?.location ?? []).map((l) => [l.path.join("."), (l.leadingComments ?? "").trim()]));
       for (const element of documentedElements(file)) {
         checked++;
         if (!comments.get(element.path.join("."))) undocumented.push(element.name);
@@ -143,9 +143,7 @@ describe("documentation", () => {
       .flatMap((f) => f.sourceCodeInfo?.location ?? [])
       .map((l) => `${l.leadingDetachedComments.join("\n")}\n${l.leadingComments ?? ""}`)
       .join("\n");
-    const missing = Array.from({ length: 20 }, (_, i) => `R${i + 1}`).filter(
-      (id) => !new RegExp(`\\b${id}\\b`).test(text),
-    );
+    const missing = Array.from({ length: 20 }, (_, i) => `R${i + 1}`).filter((id) => !new RegExp(`\\b${id}\\b`).test(text));
     expect(missing).toEqual([]);
   });
 });

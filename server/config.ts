@@ -49,8 +49,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     if (!tokenSecret) problems.push("COHOST_TOKEN_SECRET is required in production");
     if (!adminKey) problems.push("COHOST_ADMIN_KEY is required in production");
   } else {
-    if (!tokenSecret) ((tokenSecret = randomBytes(32).toString("base64url")), (generatedCredentials = true));
-    if (!adminKey) ((adminKey = randomBytes(24).toString("base64url")), (generatedCredentials = true));
+    if (!tokenSecret) tokenSecret = randomBytes(32).toString("base64url");
+    if (!adminKey) adminKey = randomBytes(24).toString("base64url");
+    generatedCredentials = !env.COHOST_TOKEN_SECRET || !env.COHOST_ADMIN_KEY;
   }
   if (tokenSecret && Buffer.byteLength(tokenSecret) < 32) problems.push("COHOST_TOKEN_SECRET must be at least 32 bytes (HS256)");
   if (adminKey && Buffer.byteLength(adminKey) < 16) problems.push("COHOST_ADMIN_KEY must be at least 16 bytes");
@@ -84,7 +85,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     },
     idempotencyTtlMs: number("COHOST_IDEMPOTENCY_TTL_SECONDS", 600, 600, 86_400) * 1000,
     replayLimit: number("COHOST_REPLAY_LIMIT", 256, 1, 100_000),
-    corsOrigins: (env.COHOST_CORS_ORIGINS ?? "*").split(",").map((s) => s.trim()).filter(Boolean),
+    corsOrigins: (env.COHOST_CORS_ORIGINS ?? "*")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
     logLevel,
   };
   if (problems.length > 0) throw new ConfigError(problems);

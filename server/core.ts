@@ -1,6 +1,6 @@
 import type { Clock } from "./clock.js";
 import {
-  CoHostEngine,
+  type CoHostEngine,
   type ConnectionCommand,
   type FeedPosition,
   type IdempotencyKey,
@@ -9,7 +9,7 @@ import {
 } from "./engine/engine.js";
 import { parseRequestKey, type HostInfo } from "./engine/records.js";
 import type { Outcome } from "./engine/refusal.js";
-import type { CoHostStore } from "./store/store.js";
+import type { StateStore } from "./store/state-store.js";
 
 /**
  * The engine bound to a store: each call is one atomic transition. This is
@@ -17,7 +17,7 @@ import type { CoHostStore } from "./store/store.js";
  */
 export class CoHostCore {
   constructor(
-    readonly store: CoHostStore,
+    readonly store: StateStore,
     readonly engine: CoHostEngine,
     readonly clock: Clock,
   ) {

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // `npm start`: the reference server as a process. Configuration: README.
 import { systemClock } from "./clock.js";
 import { ConfigError, loadConfig, type ServerConfig } from "./config.js";
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   // Logged last: "listening" tells supervisors and tests that everything is ready.
   logger.info("listening", {
     url: listener.url,
+    pid: process.pid,
     mode: config.mode,
     store: store.kind,
     protocols: ["connect", "grpc", "grpc-web"],

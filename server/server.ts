@@ -1,7 +1,7 @@
 // Assembles the reference server: store + engine + services + transport.
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
-import { CoHostService, RoomAdminService } from "../gen/cohost/v1/cohost_pb.js";
+import { CoHostService, RoomAdminService } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { systemClock, type Clock, type Scheduler } from "./clock.js";
 import { CoHostCore } from "./core.js";
 import { CoHostEngine, defaultEngineConfig, type EngineConfig } from "./engine/engine.js";
@@ -13,7 +13,7 @@ import { AdminAuthenticator, HostAuthenticator } from "./service/auth.js";
 import { coHostServiceImpl } from "./service/cohost-service.js";
 import { adminAuthInterceptor, errorBoundary, hostAuthInterceptor } from "./service/interceptors.js";
 import { MemoryStore } from "./store/memory-store.js";
-import type { CoHostStore } from "./store/store.js";
+import type { StateStore } from "./store/state-store.js";
 
 export interface CoHostServerOptions {
   /** HS256 secret that host tokens are signed with (R2). */
@@ -21,7 +21,7 @@ export interface CoHostServerOptions {
   /** Bearer credential of RoomAdminService. */
   adminKey: string;
   /** Defaults to a new in-memory store. */
-  store?: CoHostStore;
+  store?: StateStore;
   clock?: Clock & Scheduler;
   engine?: Partial<EngineConfig>;
   watch?: Partial<WatchOptions>;
@@ -30,15 +30,13 @@ export interface CoHostServerOptions {
   readMaxBytes?: number;
   /** Extra interceptors around both services, outermost first. */
   interceptors?: Interceptor[];
-  /** Conformance self-test only: accept expired host tokens. */
-  acceptExpiredTokens?: boolean;
 }
 
 export const defaultWatchOptions: WatchOptions = { keepAliveMs: 15_000, maxQueued: 1_024 };
 
 export class CoHostServer {
   readonly core: CoHostCore;
-  readonly store: CoHostStore;
+  readonly store: StateStore;
   readonly clock: Clock & Scheduler;
   readonly routes: (router: ConnectRouter) => void;
   private readonly logger: Logger;
@@ -51,7 +49,7 @@ export class CoHostServer {
     this.store = options.store ?? new MemoryStore({ clock: this.clock });
     const engine = new CoHostEngine({ ...defaultEngineConfig, ...options.engine });
     this.core = new CoHostCore(this.store, engine, this.clock);
-    const hostAuth = new HostAuthenticator(options.tokenSecret, this.clock, undefined, options.acceptExpiredTokens);
+    const hostAuth = new HostAuthenticator(options.tokenSecret, this.clock);
     const adminAuth = new AdminAuthenticator(options.adminKey);
     const outer = [...(options.interceptors ?? []), errorBoundary(this.logger)];
     const handlerOptions = { readMaxBytes: options.readMaxBytes ?? 1024 * 1024 };

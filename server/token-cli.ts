@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // `npm run -s token -- --user alice [--ttl 3600] [--secret S]`: prints a host
 // token (HS256 JWT, sub = user) for trying the server with buf curl or any
 // gRPC client. The secret comes from --secret, COHOST_TOKEN_SECRET, or the

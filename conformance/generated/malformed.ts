@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { createClient, type Client } from "@connectrpc/connect";
 import { SignJWT } from "jose";
-import { CoHostService } from "../../gen/cohost/v1/cohost_pb.js";
+import { CoHostService } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { hostAuthorization } from "../credentials.js";
 import { renderState } from "../expectations.js";
 import { ConformanceFailure, failureText } from "../feed-watcher.js";
@@ -45,7 +45,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ method: fc.constant("candidates" as const), field: fc.constant("page_size"), value: badPageSize }),
   fc.record({
     method: fc.constant("token" as const),
-    token: fc.oneof(fc.string({ maxLength: 200 }), fc.string({ minLength: 1, maxLength: 40 }).map((s) => `${s}.${s}.${s}`)),
+    token: fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.string({ minLength: 1, maxLength: 40 }).map((s) => `${s}.${s}.${s}`),
+    ),
   }),
 );
 
@@ -66,7 +69,12 @@ async function sendOnce(world: WireWorld, m: Mutation, c: Client<typeof CoHostSe
     switch (m.method) {
       case "request":
       case "token":
-        return ok(await c.requestHostConnection(set({ liveId: alice, targetHostLiveId: bob, layoutTemplate: 600, timeoutSeconds: 30 }) as never, headers));
+        return ok(
+          await c.requestHostConnection(
+            set({ liveId: alice, targetHostLiveId: bob, layoutTemplate: 600, timeoutSeconds: 30 }) as never,
+            headers,
+          ),
+        );
       case "cancel":
         return ok(await c.cancelHostConnection(set({ liveId: alice, toHostLiveId: bob }) as never, headers));
       case "accept":
@@ -97,8 +105,10 @@ export function malformedCase(options: GeneratedFamilyOptions): SuiteCase {
     family: "generated",
     name: "malformed-input-changes-nothing",
     rules: ["R2", "R5", "R20"],
-    procedure: "fast-check sends random and boundary bad values for every field of every host call, garbage and forged tokens, and one request over 1 MiB; the seed is printed on failure.",
-    asserts: "bad fields get INVALID_ARGUMENT / INVALID_FIELD naming the field, bad tokens UNAUTHENTICATED, an over-1-MiB message RESOURCE_EXHAUSTED; no call changes any state or feed position.",
+    procedure:
+      "fast-check sends random and boundary bad values for every field of every host call, garbage and forged tokens, and one request over 1 MiB; the seed is printed on failure.",
+    asserts:
+      "bad fields get INVALID_ARGUMENT / INVALID_FIELD naming the field, bad tokens UNAUTHENTICATED, an over-1-MiB message RESOURCE_EXHAUSTED; no call changes any state or feed position.",
     async run(ctx: CaseContext) {
       const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
       const world = new WireWorld(ctx, ["alice", "bob"], `${ctx.prefix}m`);
@@ -106,29 +116,55 @@ export function malformedCase(options: GeneratedFamilyOptions): SuiteCase {
       try {
         const before = await fingerprint(world);
         // Fixed probes first: the boundary cases every run must cover.
-        const forged = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(world.cast.actor("alice").userId)
-          .setExpirationTime(Math.floor(Date.now() / 1000) + 600).sign(new TextEncoder().encode(`${ctx.credentials.tokenSecret}-not`));
+        const forged = await new SignJWT({})
+          .setProtectedHeader({ alg: "HS256" })
+          .setSubject(world.cast.actor("alice").userId)
+          .setExpirationTime(Math.floor(Date.now() / 1000) + 600)
+          .sign(new TextEncoder().encode(`${ctx.credentials.tokenSecret}-not`));
         const probes: [Mutation, "ok" | { code: string; reason: string; field?: string }][] = [
-          [{ method: "token", token: forged }, { code: "UNAUTHENTICATED", reason: "TOKEN_INVALID" }],
-          [{ method: "request", field: "timeout_seconds", value: 301 }, { code: "INVALID_ARGUMENT", reason: "INVALID_FIELD", field: "timeout_seconds" }],
-          [{ method: "request", field: "extra_info", value: "e".repeat(4097) }, { code: "INVALID_ARGUMENT", reason: "INVALID_FIELD", field: "extra_info" }],
+          [
+            { method: "token", token: forged },
+            { code: "UNAUTHENTICATED", reason: "TOKEN_INVALID" },
+          ],
+          [
+            { method: "request", field: "timeout_seconds", value: 301 },
+            { code: "INVALID_ARGUMENT", reason: "INVALID_FIELD", field: "timeout_seconds" },
+          ],
+          [
+            { method: "request", field: "extra_info", value: "e".repeat(4097) },
+            { code: "INVALID_ARGUMENT", reason: "INVALID_FIELD", field: "extra_info" },
+          ],
         ];
         for (const [m, expected] of probes) checkOutcome(`probe ${m.method}`, await send(world, m), expected);
         // On its own connections: a server may cut an HTTP/1.1 connection whose body it refused to read.
-        const huge = await send(world, { method: "request", field: "extra_info", value: "e".repeat(1_100_000) }, createClient(CoHostService, ctx.freshTransport()));
-        if (huge.ok || huge.code !== "RESOURCE_EXHAUSTED") throw new ConformanceFailure(`a request over 1 MiB should be RESOURCE_EXHAUSTED, got ${huge.ok ? "ok" : huge.code}`);
+        const huge = await send(
+          world,
+          { method: "request", field: "extra_info", value: "e".repeat(1_100_000) },
+          createClient(CoHostService, ctx.freshTransport()),
+        );
+        if (huge.ok || huge.code !== "RESOURCE_EXHAUSTED")
+          throw new ConformanceFailure(`a request over 1 MiB should be RESOURCE_EXHAUSTED, got ${huge.ok ? "ok" : huge.code}`);
         const expired = await hostAuthorization(ctx.credentials, world.cast.actor("alice").userId, "expired");
-        checkOutcome("expired token", await send(world, { method: "token", token: expired!.slice("Bearer ".length) }), { code: "UNAUTHENTICATED", reason: "TOKEN_EXPIRED" });
+        checkOutcome("expired token", await send(world, { method: "token", token: expired!.slice("Bearer ".length) }), {
+          code: "UNAUTHENTICATED",
+          reason: "TOKEN_EXPIRED",
+        });
 
         await fc.assert(
           fc.asyncProperty(mutation, async (m) => {
             const outcome = await send(world, m);
             if (m.method === "token") {
               if (outcome.ok || outcome.code !== "UNAUTHENTICATED" || outcome.details !== 1) {
-                throw new ConformanceFailure(`a garbage token should be UNAUTHENTICATED with a detail, got ${outcome.ok ? "ok" : `${outcome.code}/${outcome.reason}`}`);
+                throw new ConformanceFailure(
+                  `a garbage token should be UNAUTHENTICATED with a detail, got ${outcome.ok ? "ok" : `${outcome.code}/${outcome.reason}`}`,
+                );
               }
             } else {
-              checkOutcome(`${m.method} with bad ${m.field}`, outcome, { code: "INVALID_ARGUMENT", reason: "INVALID_FIELD", field: m.field });
+              checkOutcome(`${m.method} with bad ${m.field}`, outcome, {
+                code: "INVALID_ARGUMENT",
+                reason: "INVALID_FIELD",
+                field: m.field,
+              });
             }
           }),
           { numRuns: options.runs ?? 60, seed, endOnFailure: true },

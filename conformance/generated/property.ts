@@ -3,7 +3,7 @@
 // nothing; at the end every room's feed replays to the state the server
 // reports, and every request ended exactly once.
 import fc from "fast-check";
-import type { RoomInfo } from "../../gen/cohost/v1/cohost_pb.js";
+import type { RoomInfo } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { layoutName, renderEvent, renderState } from "../expectations.js";
 import { ConformanceFailure, failureText } from "../feed-watcher.js";
 import type { CaseContext, GeneratedFamilyOptions, SuiteCase } from "../runner.js";
@@ -43,7 +43,12 @@ async function apply(world: WireWorld, s: Step): Promise<CallOutcome> {
   const once = () => {
     switch (s.op) {
       case "request":
-        return world.call(s.a, (h) => c.requestHostConnection({ liveId: a, targetHostLiveId: world.liveId(s.b), layoutTemplate: s.layout, timeoutSeconds: 60, requestId }, h));
+        return world.call(s.a, (h) =>
+          c.requestHostConnection(
+            { liveId: a, targetHostLiveId: world.liveId(s.b), layoutTemplate: s.layout, timeoutSeconds: 60, requestId },
+            h,
+          ),
+        );
       case "accept":
         return world.call(s.a, (h) => c.acceptHostConnection({ liveId: a, fromHostLiveId: world.liveId(s.b), requestId }, h));
       case "reject":
@@ -75,7 +80,8 @@ function checkInvariants(world: WireWorld, rooms: Map<string, RoomInfo>): void {
       if (names(rooms.get(other)?.state?.connected).join() !== connected.join()) fail(`${name} and ${other} disagree on their connection`);
     }
     for (const invitee of names(r.state?.invitees)) {
-      if (world.cast.byLive(rooms.get(invitee)?.state?.applicant?.liveId ?? "")?.name !== name) fail(`${name} invites ${invitee}, whose applicant is not ${name}`);
+      if (world.cast.byLive(rooms.get(invitee)?.state?.applicant?.liveId ?? "")?.name !== name)
+        fail(`${name} invites ${invitee}, whose applicant is not ${name}`);
     }
     const applicant = r.state?.applicant;
     if (applicant) {
@@ -84,10 +90,12 @@ function checkInvariants(world: WireWorld, rooms: Map<string, RoomInfo>): void {
       if (connected.length > 0 || (r.state?.invitees.length ?? 0) > 0) fail(`invited room ${name} is also connected or inviting`);
     }
     const layout = connected.length > 0 ? layoutName(r.state!.layoutTemplate) : layoutName(r.outgoingRequests[0]?.layoutTemplate ?? 0);
-    const counted = connected.length > 0
-      ? connected.reduce((n, m) => n + 1 + (rooms.get(m)?.state?.invitees.length ?? 0), 0)
-      : 1 + (r.state?.invitees.length ?? 0);
-    if ((connected.length > 0 || counted > 1) && counted > (CAPACITY[layout] ?? 0)) fail(`${name}'s connection counts ${counted} rooms, over ${layout}'s capacity`);
+    const counted =
+      connected.length > 0
+        ? connected.reduce((n, m) => n + 1 + (rooms.get(m)?.state?.invitees.length ?? 0), 0)
+        : 1 + (r.state?.invitees.length ?? 0);
+    if ((connected.length > 0 || counted > 1) && counted > (CAPACITY[layout] ?? 0))
+      fail(`${name}'s connection counts ${counted} rooms, over ${layout}'s capacity`);
   }
 }
 
@@ -99,11 +107,17 @@ function checkRequestHistory(world: WireWorld, rooms: Map<string, RoomInfo>): vo
       if (a === b) continue;
       const received = heard(b).filter((e) => e.startsWith(`request_received(inviter=${a}, invitee=${b},`)).length;
       const ended =
-        heard(a).filter((e) => e === `request_accepted(invitee=${b})` || e.startsWith(`request_rejected(invitee=${b},`) || e === `request_timeout(inviter=${a}, invitee=${b})`).length +
-        heard(b).filter((e) => e.startsWith(`request_cancelled(inviter=${a}, invitee=${b},`)).length;
+        heard(a).filter(
+          (e) =>
+            e === `request_accepted(invitee=${b})` ||
+            e.startsWith(`request_rejected(invitee=${b},`) ||
+            e === `request_timeout(inviter=${a}, invitee=${b})`,
+        ).length + heard(b).filter((e) => e.startsWith(`request_cancelled(inviter=${a}, invitee=${b},`)).length;
       const pending = world.cast.byLive(rooms.get(b)?.state?.applicant?.liveId ?? "")?.name === a ? 1 : 0;
       if (received !== ended + pending) {
-        throw new ConformanceFailure(`request ${a} -> ${b}: received ${received} times, ended ${ended}, pending ${pending} (each request ends exactly once)`);
+        throw new ConformanceFailure(
+          `request ${a} -> ${b}: received ${received} times, ended ${ended}, pending ${pending} (each request ends exactly once)`,
+        );
       }
     }
   }
@@ -115,7 +129,8 @@ export function propertyCase(options: GeneratedFamilyOptions): SuiteCase {
     name: "random-sequences-keep-invariants",
     rules: ["R20", "R9", "R11", "R14", "R15"],
     procedure: "fast-check drives random request/accept/reject/cancel/exit calls across eight rooms; the seed is printed on failure.",
-    asserts: "after every step connections are symmetric, invitees and applicant mirror, capacity holds and refused calls changed nothing; at the end each feed's last state is the reported state and each request ended exactly once.",
+    asserts:
+      "after every step connections are symmetric, invitees and applicant mirror, capacity holds and refused calls changed nothing; at the end each feed's last state is the reported state and each request ended exactly once.",
     async run(ctx: CaseContext) {
       const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
       let world = 0;
@@ -131,7 +146,9 @@ export function propertyCase(options: GeneratedFamilyOptions): SuiteCase {
                 const outcome = await apply(w, s);
                 rooms = await w.rooms();
                 if (!outcome.ok && fingerprint(w, rooms) !== before) {
-                  throw new ConformanceFailure(`refused ${s.op} (${describeOutcome(outcome)}) changed state:\nbefore:\n${before}\nafter:\n${fingerprint(w, rooms)}`);
+                  throw new ConformanceFailure(
+                    `refused ${s.op} (${describeOutcome(outcome)}) changed state:\nbefore:\n${before}\nafter:\n${fingerprint(w, rooms)}`,
+                  );
                 }
                 checkInvariants(w, rooms);
               }
@@ -140,9 +157,12 @@ export function propertyCase(options: GeneratedFamilyOptions): SuiteCase {
                 const watcher = w.watchers.get(name)!;
                 if (watcher.errors.length) throw new ConformanceFailure(watcher.errors.join("\n"));
                 const last = watcher.all.at(-1);
-                if (watcher.last !== Number(r.position?.sequence ?? 0n)) throw new ConformanceFailure(`${name}'s feed reached ${watcher.last}, server reports ${r.position?.sequence}`);
+                if (watcher.last !== Number(r.position?.sequence ?? 0n))
+                  throw new ConformanceFailure(`${name}'s feed reached ${watcher.last}, server reports ${r.position?.sequence}`);
                 if (last && renderState(last.state, w.cast) !== renderState(r.state, w.cast)) {
-                  throw new ConformanceFailure(`${name}'s feed ends at ${renderState(last.state, w.cast)} but the server reports ${renderState(r.state, w.cast)}`);
+                  throw new ConformanceFailure(
+                    `${name}'s feed ends at ${renderState(last.state, w.cast)} but the server reports ${renderState(r.state, w.cast)}`,
+                  );
                 }
               }
               checkRequestHistory(w, rooms);

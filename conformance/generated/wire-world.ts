@@ -1,7 +1,7 @@
 // Rooms opened on the server under test for a generated case, with their
 // feeds followed and helpers to call and read back state.
 import { createClient, type Client } from "@connectrpc/connect";
-import { CoHostService, RoomAdminService, type RoomInfo } from "../../gen/cohost/v1/cohost_pb.js";
+import { CoHostService, RoomAdminService, type RoomInfo } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { adminAuthorization, hostAuthorization } from "../credentials.js";
 import { Cast } from "../expectations.js";
 import { FeedWatcher } from "../feed-watcher.js";
@@ -40,7 +40,14 @@ export class WireWorld {
     for (const name of this.names) {
       const a = this.cast.actor(name);
       await this.admin.openRoom({ liveId: a.liveId, userId: a.userId, userName: a.userName, avatarUrl: a.avatarUrl }, this.adminHeaders());
-      const watcher = new FeedWatcher(name, this.cohost, a.liveId, () => hostAuthorization(this.ctx.credentials, a.userId), this.ctx.trace, this.ctx.timeoutMs);
+      const watcher = new FeedWatcher(
+        name,
+        this.cohost,
+        a.liveId,
+        () => hostAuthorization(this.ctx.credentials, a.userId),
+        this.ctx.trace,
+        this.ctx.timeoutMs,
+      );
       await watcher.open();
       this.watchers.set(name, watcher);
     }

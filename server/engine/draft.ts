@@ -1,4 +1,4 @@
-import { WatchMessageKind, type CoHostEvent } from "../../gen/cohost/v1/cohost_pb.js";
+import { WatchMessageKind, type CoHostEvent } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import type { ConnectionRecord, RoomRecord } from "./records.js";
 import type { Transaction } from "./transaction.js";
 import { stateOf } from "./views.js";

@@ -3,7 +3,7 @@
 // every room's feed replays to the state the store reports.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CoHostLayoutTemplate, type WatchCoHostResponse } from "../../gen/cohost/v1/cohost_pb.js";
+import { CoHostLayoutTemplate, type WatchCoHostResponse } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { describeEvent, Harness } from "../testing/harness.js";
 import { capacityFor } from "./layouts.js";
 
@@ -12,7 +12,16 @@ const LAYOUTS = [CoHostLayoutTemplate.HOST_DYNAMIC_1V6, CoHostLayoutTemplate.HOS
 
 const room = fc.constantFrom(...ROOMS);
 const step = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ op: fc.constant("request" as const), a: room, b: room, layout: fc.constantFrom(...LAYOUTS, LAYOUTS[0]!, LAYOUTS[0]!), timeout: fc.integer({ min: 1, max: 4 }) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      op: fc.constant("request" as const),
+      a: room,
+      b: room,
+      layout: fc.constantFrom(...LAYOUTS, LAYOUTS[0]!, LAYOUTS[0]!),
+      timeout: fc.integer({ min: 1, max: 4 }),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ op: fc.constant("accept" as const), a: room, b: room }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("reject" as const), a: room, b: room }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("cancel" as const), a: room, b: room }) },
@@ -48,16 +57,23 @@ async function openRoom(world: World, liveId: string) {
 async function apply(world: World, s: Step) {
   const { h } = world;
   switch (s.op) {
-    case "request": return h.request(s.a, s.b, { layout: s.layout, timeout: s.timeout });
-    case "accept": return h.accept(s.a, s.b);
-    case "reject": return h.reject(s.a, s.b);
-    case "cancel": return h.cancel(s.a, s.b);
-    case "exit": return h.exit(s.a);
+    case "request":
+      return h.request(s.a, s.b, { layout: s.layout, timeout: s.timeout });
+    case "accept":
+      return h.accept(s.a, s.b);
+    case "reject":
+      return h.reject(s.a, s.b);
+    case "cancel":
+      return h.cancel(s.a, s.b);
+    case "exit":
+      return h.exit(s.a);
     case "close":
       world.open.delete(s.a);
       return h.close(s.a);
-    case "open": return openRoom(world, s.a);
-    case "wait": return h.clock.advance(s.ms);
+    case "open":
+      return openRoom(world, s.a);
+    case "wait":
+      return h.clock.advance(s.ms);
   }
 }
 
@@ -78,7 +94,10 @@ async function checkInvariants(world: World) {
     }
     // Symmetric: every member sees the same connection.
     for (const other of connected) {
-      expect(rooms.get(other)?.state.connected.map((s) => s.liveId), `${r} and ${other} agree`).toEqual(connected);
+      expect(
+        rooms.get(other)?.state.connected.map((s) => s.liveId),
+        `${r} and ${other} agree`,
+      ).toEqual(connected);
     }
     // invitees and applicant mirror each other.
     for (const invitee of snap.state.invitees) {
@@ -115,8 +134,14 @@ function checkHistory(world: World) {
       let previous: string[] = [];
       for (const message of feed) {
         const next = message.state!.connected.map((s) => s.liveId);
-        const joined = message.events.map(describeEvent).filter((e) => e.startsWith("joined(")).map((e) => e.slice(7, -1));
-        const left = message.events.map(describeEvent).filter((e) => e.startsWith("left(")).map((e) => e.slice(5, -1));
+        const joined = message.events
+          .map(describeEvent)
+          .filter((e) => e.startsWith("joined("))
+          .map((e) => e.slice(7, -1));
+        const left = message.events
+          .map(describeEvent)
+          .filter((e) => e.startsWith("left("))
+          .map((e) => e.slice(5, -1));
         expect(joined.sort(), `${r} joined`).toEqual(next.filter((x) => x !== r && !previous.includes(x)).sort());
         expect(left.sort(), `${r} left`).toEqual(previous.filter((x) => x !== r && !next.includes(x)).sort());
         previous = next;

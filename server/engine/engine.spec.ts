@@ -7,7 +7,7 @@ import {
   LeaveReason,
   RejectReason,
   WatchMessageKind,
-} from "../../gen/cohost/v1/cohost_pb.js";
+} from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { GRID, Harness, reasonOf } from "../testing/harness.js";
 
 const VOICE = CoHostLayoutTemplate.HOST_VOICE_CONNECTION;

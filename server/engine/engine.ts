@@ -9,7 +9,7 @@ import {
   RejectReason,
   type CoHostLayoutTemplate,
   type CoHostState,
-} from "../../gen/cohost/v1/cohost_pb.js";
+} from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { Draft } from "./draft.js";
 import { capacityFor } from "./layouts.js";
 import { requestKey, type ConnectionRecord, type HostInfo, type OutgoingRequest, type RoomRecord } from "./records.js";
@@ -22,20 +22,7 @@ export interface EngineConfig {
   rateLimit: { burst: number; refillPerSecond: number };
   /** R18: how long a request_id is remembered. */
   idempotencyTtlMs: number;
-  /**
-   * Deliberate departures from the rules, for the conformance suite's
-   * self-test only (it proves the suite notices each one). Empty in use.
-   */
-  faults?: ReadonlySet<EngineFault>;
 }
-
-export type EngineFault =
-  | "timeout-notifies-inviter-only"
-  | "self-request-accepted"
-  | "exit-dissolves-connection"
-  | "capacity-not-enforced"
-  | "timeout-clears-all-invitees"
-  | "busy-target-accepted";
 
 export const defaultEngineConfig: EngineConfig = {
   rateLimit: { burst: 20, refillPerSecond: 2 },
@@ -77,11 +64,7 @@ export interface ConnectionCommand {
 }
 
 export class CoHostEngine {
-  private readonly faults: ReadonlySet<EngineFault>;
-
-  constructor(readonly config: EngineConfig = defaultEngineConfig) {
-    this.faults = config.faults ?? new Set();
-  }
+  constructor(readonly config: EngineConfig = defaultEngineConfig) {}
 
   // ---- admin (R1, R13) ----------------------------------------------------
 
@@ -90,9 +73,7 @@ export class CoHostEngine {
     const existing = draft.load(host.liveId);
     if (existing) {
       const same =
-        existing.host.userId === host.userId &&
-        existing.host.userName === host.userName &&
-        existing.host.avatarUrl === host.avatarUrl;
+        existing.host.userId === host.userId && existing.host.userName === host.userName && existing.host.avatarUrl === host.avatarUrl;
       draft.finish();
       return same ? success(this.snapshot(draft, existing)) : refusals.roomAlreadyOpen(host.liveId);
     }
@@ -151,19 +132,14 @@ export class CoHostEngine {
 
   // ---- host calls (R4, R8-R12) -------------------------------------------
 
-  requestConnection(
-    tx: Transaction,
-    caller: string,
-    cmd: ConnectionCommand,
-    idempotency?: IdempotencyKey,
-  ): Outcome<RequestSent> {
+  requestConnection(tx: Transaction, caller: string, cmd: ConnectionCommand, idempotency?: IdempotencyKey): Outcome<RequestSent> {
     return this.idempotent(tx, idempotency, (draft) => {
       const inviter = this.callerRoom(draft, caller, cmd.liveId);
       if (!inviter.ok) return inviter;
       const a = inviter.value;
       const limited = this.takeRateToken(draft, a);
       if (limited) return limited;
-      if (cmd.target === cmd.liveId && !this.faults.has("self-request-accepted")) return refusals.selfRequest();
+      if (cmd.target === cmd.liveId) return refusals.selfRequest();
       const b = draft.load(cmd.target);
       if (!b) return refusals.roomNotFound(cmd.target, "target_host_live_id");
       const refusal = this.requestRefusal(draft, a, b, cmd.layout);
@@ -309,11 +285,11 @@ export class CoHostEngine {
       return refusals.alreadyInvitedOrConnected();
     }
     if (b.connectionId) return refusals.targetConnectedElsewhere();
-    if ((b.incoming || b.outgoing.length > 0) && !this.faults.has("busy-target-accepted")) return refusals.targetBusy();
+    if (b.incoming || b.outgoing.length > 0) return refusals.targetBusy();
     const connection = draft.connection(a.connectionId);
     const agreedLayout = connection?.layout ?? a.outgoing[0]?.layout;
     if (agreedLayout !== undefined && agreedLayout !== layout) return refusals.layoutMismatch();
-    if (this.roomsCounted(draft, a, connection) + 1 > capacityFor(layout) && !this.faults.has("capacity-not-enforced")) {
+    if (this.roomsCounted(draft, a, connection) + 1 > capacityFor(layout)) {
       return refusals.connectionFull();
     }
     return undefined;
@@ -341,15 +317,7 @@ export class CoHostEngine {
     const connection = draft.connection(room.connectionId);
     if (!connection) throw new Error(`engine bug: ${room.host.liveId} in missing connection`);
     const liveId = room.host.liveId;
-    let remaining = connection.members.filter((m) => m.liveId !== liveId);
-    if (this.faults.has("exit-dissolves-connection")) {
-      for (const m of remaining) {
-        const other = draft.loaded(m.liveId);
-        other.connectionId = "";
-        draft.touch(m.liveId, events.userLeft(room.host, reason));
-      }
-      remaining = [];
-    }
+    const remaining = connection.members.filter((m) => m.liveId !== liveId);
     room.connectionId = "";
     draft.touch(liveId, ...connection.members.filter((m) => m.liveId !== liveId).map((m) => events.userLeft(m, LeaveReason.SELF_LEFT)));
     if (remaining.length === 0) {
@@ -380,15 +348,9 @@ export class CoHostEngine {
     const a = draft.raw(from);
     const b = draft.raw(to);
     if (!a || !b) throw new Error(`engine bug: pending request ${from} -> ${to} with a closed side`);
-    const ended = this.faults.has("timeout-clears-all-invitees")
-      ? [...a.outgoing].map((r) => draft.raw(r.to.liveId)!)
-      : [b];
-    for (const invitee of ended) {
-      this.endRequest(draft, a, invitee);
-      draft.touch(a.host.liveId, events.requestTimeout(a.host, invitee.host));
-      if (this.faults.has("timeout-notifies-inviter-only")) draft.touch(invitee.host.liveId);
-      else draft.touch(invitee.host.liveId, events.requestTimeout(a.host, invitee.host));
-    }
+    this.endRequest(draft, a, b);
+    draft.touch(a.host.liveId, events.requestTimeout(a.host, b.host));
+    draft.touch(b.host.liveId, events.requestTimeout(a.host, b.host));
   }
 
   /** Removes request a -> b from both sides (R14: invitees/applicant mirror). */
@@ -410,11 +372,7 @@ export class CoHostEngine {
   }
 
   /** R18: a retried request_id gets the first outcome, not a second action. */
-  private idempotent<T>(
-    tx: Transaction,
-    idempotency: IdempotencyKey | undefined,
-    run: (draft: Draft) => Outcome<T>,
-  ): Outcome<T> {
+  private idempotent<T>(tx: Transaction, idempotency: IdempotencyKey | undefined, run: (draft: Draft) => Outcome<T>): Outcome<T> {
     if (idempotency) {
       const prior = tx.getIdempotency(idempotency.key);
       if (prior) {

@@ -1,4 +1,4 @@
-import { CoHostLayoutTemplate } from "../../gen/cohost/v1/cohost_pb.js";
+import { CoHostLayoutTemplate } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 
 // R6: how many rooms a connection of each layout may hold, counting the
 // requests its members have pending.

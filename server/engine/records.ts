@@ -1,6 +1,6 @@
 // The engine's stored shapes. Plain JSON-safe data, so a store may keep them
 // in memory or serialize them (Redis) without knowing the rules.
-import type { CoHostLayoutTemplate } from "../../gen/cohost/v1/cohost_pb.js";
+import type { CoHostLayoutTemplate } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 
 /** A room and its host, as given to OpenRoom (R1, R3). Immutable while open. */
 export interface HostInfo {

@@ -1,5 +1,5 @@
 import { Code } from "@connectrpc/connect";
-import { CoHostErrorReason } from "../../gen/cohost/v1/cohost_pb.js";
+import { CoHostErrorReason } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 
 /**
  * Why a call changes nothing: the engine returns it as a value; the service
@@ -21,13 +21,7 @@ export function success<T>(value: T): Outcome<T> {
   return { ok: true, value };
 }
 
-export function refuse<T = never>(
-  code: Code,
-  reason: CoHostErrorReason,
-  message: string,
-  field = "",
-  retryAfterMs?: number,
-): Outcome<T> {
+export function refuse<T = never>(code: Code, reason: CoHostErrorReason, message: string, field = "", retryAfterMs?: number): Outcome<T> {
   const refusal: Refusal = { code, reason, field, message };
   if (retryAfterMs !== undefined) refusal.retryAfterMs = retryAfterMs;
   return { ok: false, refusal };
@@ -38,30 +32,21 @@ const R = CoHostErrorReason;
 // The refusals of SEMANTICS.md, one constructor each so every path words
 // and codes them alike.
 export const refusals = {
-  roomNotFound: (liveId: string, field: string) =>
-    refuse(Code.NotFound, R.ROOM_NOT_FOUND, `room "${liveId}" is not open`, field),
+  roomNotFound: (liveId: string, field: string) => refuse(Code.NotFound, R.ROOM_NOT_FOUND, `room "${liveId}" is not open`, field),
   notRoomHost: (liveId: string) =>
     refuse(Code.PermissionDenied, R.NOT_ROOM_HOST, `the caller is not the host of room "${liveId}"`, "live_id"),
   rateLimited: (retryAfterMs: number) =>
     refuse(Code.ResourceExhausted, R.RATE_LIMITED, "too many connection requests; retry later", "", retryAfterMs),
-  selfRequest: () =>
-    refuse(Code.InvalidArgument, R.SELF_REQUEST, "a room cannot request a connection with itself", "target_host_live_id"),
-  pendingIncoming: () =>
-    refuse(Code.FailedPrecondition, R.PENDING_INCOMING_REQUEST, "answer the pending incoming request first"),
-  alreadyInvitedOrConnected: () =>
-    refuse(Code.AlreadyExists, R.ALREADY_INVITED_OR_CONNECTED, "the target is already invited or connected"),
-  targetConnectedElsewhere: () =>
-    refuse(Code.FailedPrecondition, R.TARGET_CONNECTED_ELSEWHERE, "the target is connected with other rooms"),
-  targetBusy: () =>
-    refuse(Code.FailedPrecondition, R.TARGET_BUSY, "the target is inviting or invited"),
+  selfRequest: () => refuse(Code.InvalidArgument, R.SELF_REQUEST, "a room cannot request a connection with itself", "target_host_live_id"),
+  pendingIncoming: () => refuse(Code.FailedPrecondition, R.PENDING_INCOMING_REQUEST, "answer the pending incoming request first"),
+  alreadyInvitedOrConnected: () => refuse(Code.AlreadyExists, R.ALREADY_INVITED_OR_CONNECTED, "the target is already invited or connected"),
+  targetConnectedElsewhere: () => refuse(Code.FailedPrecondition, R.TARGET_CONNECTED_ELSEWHERE, "the target is connected with other rooms"),
+  targetBusy: () => refuse(Code.FailedPrecondition, R.TARGET_BUSY, "the target is inviting or invited"),
   layoutMismatch: () =>
     refuse(Code.FailedPrecondition, R.LAYOUT_MISMATCH, "the layout differs from the connection or pending requests", "layout_template"),
-  connectionFull: () =>
-    refuse(Code.ResourceExhausted, R.CONNECTION_FULL, "the connection would exceed the layout's capacity"),
-  requestNotFound: (field: string) =>
-    refuse(Code.FailedPrecondition, R.REQUEST_NOT_FOUND, "no such request is pending", field),
-  notConnected: () =>
-    refuse(Code.FailedPrecondition, R.NOT_CONNECTED, "the room is not connected"),
+  connectionFull: () => refuse(Code.ResourceExhausted, R.CONNECTION_FULL, "the connection would exceed the layout's capacity"),
+  requestNotFound: (field: string) => refuse(Code.FailedPrecondition, R.REQUEST_NOT_FOUND, "no such request is pending", field),
+  notConnected: () => refuse(Code.FailedPrecondition, R.NOT_CONNECTED, "the room is not connected"),
   roomAlreadyOpen: (liveId: string) =>
     refuse(Code.AlreadyExists, R.ROOM_ALREADY_OPEN, `room "${liveId}" is already open with another host`, "live_id"),
   requestIdReused: () =>

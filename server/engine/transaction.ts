@@ -1,4 +1,4 @@
-import type { WatchCoHostResponse } from "../../gen/cohost/v1/cohost_pb.js";
+import type { WatchCoHostResponse } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import type { Refusal } from "./refusal.js";
 import type { ConnectionRecord, RoomRecord } from "./records.js";
 

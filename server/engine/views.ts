@@ -1,15 +1,15 @@
 // Builds the wire shapes (R3, R14, R15) from records.
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import {
-  CancelReason,
+  type CancelReason,
   CoHostLayoutTemplate,
   CoHostStatus,
-  LeaveReason,
-  RejectReason,
+  type LeaveReason,
+  type RejectReason,
   type CoHostEvent,
   type CoHostState,
   type SeatUserInfo,
-} from "../../gen/cohost/v1/cohost_pb.js";
+} from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import type { ConnectionRecord, HostInfo, OutgoingRequest, RoomRecord } from "./records.js";
 
 // Messages are built as plain literals (protobuf-es messages are plain
@@ -21,7 +21,13 @@ const seats = new WeakMap<HostInfo, SeatUserInfo>();
 export function seat(host: HostInfo): SeatUserInfo {
   let s = seats.get(host);
   if (!s) {
-    s = { $typeName: "cohost.v1.SeatUserInfo", liveId: host.liveId, userId: host.userId, userName: host.userName, avatarUrl: host.avatarUrl };
+    s = {
+      $typeName: "cohost.v1.SeatUserInfo",
+      liveId: host.liveId,
+      userId: host.userId,
+      userName: host.userName,
+      avatarUrl: host.avatarUrl,
+    };
     seats.set(host, s);
   }
   return s;

@@ -1,11 +1,7 @@
-import type { WatchCoHostResponse } from "../../gen/cohost/v1/cohost_pb.js";
+import type { WatchCoHostResponse } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import type { Clock, Scheduler } from "../clock.js";
 
-export type Next =
-  | { kind: "message"; message: WatchCoHostResponse }
-  | { kind: "idle" }
-  | { kind: "aborted" }
-  | { kind: "overflow" };
+export type Next = { kind: "message"; message: WatchCoHostResponse } | { kind: "idle" } | { kind: "aborted" } | { kind: "overflow" };
 
 /**
  * Messages for one watcher, between the store's publish and the stream's

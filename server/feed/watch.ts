@@ -3,24 +3,18 @@
 import { create } from "@bufbuild/protobuf";
 import { durationFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
-import {
-  WatchCoHostResponseSchema,
-  WatchMessageKind,
-  type WatchCoHostResponse,
-} from "../../gen/cohost/v1/cohost_pb.js";
+import { WatchCoHostResponseSchema, WatchMessageKind, type WatchCoHostResponse } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import type { Clock, Scheduler } from "../clock.js";
 import type { CoHostCore } from "../core.js";
 import type { RoomSnapshot } from "../engine/engine.js";
 import { refusalError } from "../service/errors.js";
-import type { FeedBus } from "../store/store.js";
+import type { FeedBus } from "../store/state-store.js";
 import { FeedQueue } from "./feed-queue.js";
 
 export interface WatchOptions {
   keepAliveMs: number;
   /** Messages a watcher may fall behind before it is cut off (then it resumes). */
   maxQueued: number;
-  /** Self-test only: drop the first replayed message of every resume. */
-  resumeDropsMessage?: boolean;
 }
 
 export interface WatchRequest {
@@ -49,9 +43,7 @@ export async function* watchRoom(
     const epoch = room.position.epoch;
     let last: number;
 
-    const missed = request.resumeEpoch === epoch
-      ? await feeds.replay(request.liveId, epoch, request.resumeAfterSequence)
-      : undefined;
+    const missed = request.resumeEpoch === epoch ? await feeds.replay(request.liveId, epoch, request.resumeAfterSequence) : undefined;
     if (missed) {
       yield create(WatchCoHostResponseSchema, {
         kind: WatchMessageKind.KEEP_ALIVE,
@@ -60,13 +52,11 @@ export async function* watchRoom(
         keepAliveInterval,
       });
       last = request.resumeAfterSequence;
-      const replayed = options.resumeDropsMessage ? missed.slice(1) : missed;
-      for (const message of replayed) {
+      for (const message of missed) {
         yield message;
         last = Number(message.sequence);
         if (message.roomClosed) return;
       }
-      if (options.resumeDropsMessage && missed.length > 0) last = Number(missed.at(-1)!.sequence);
     } else {
       const kind = request.resumeEpoch ? WatchMessageKind.RESYNC : WatchMessageKind.SNAPSHOT;
       yield snapshotMessage(kind, room, keepAliveInterval);

@@ -29,7 +29,8 @@ beforeAll(async () => {
     defaults: true,
   });
   const pkg = grpc.loadPackageDefinition(definition) as unknown as {
-    cohost: { v1: Record<string, new (address: string, creds: grpc.ChannelCredentials) => grpc.Client> } };
+    cohost: { v1: Record<string, new (address: string, creds: grpc.ChannelCredentials) => grpc.Client> };
+  };
   admin = new pkg.cohost.v1.RoomAdminService!(address, grpc.credentials.createInsecure()) as UnaryClient;
   cohost = new pkg.cohost.v1.CoHostService!(address, grpc.credentials.createInsecure()) as UnaryClient & StreamClient;
 });
@@ -72,22 +73,23 @@ describe("@grpc/grpc-js client", () => {
       });
     });
     await new Promise((r) => setTimeout(r, 50));
-    const sent = await unary(cohost, "RequestHostConnection", {
-      live_id: "g-a",
-      target_host_live_id: "g-b",
-      layout_template: "CO_HOST_LAYOUT_TEMPLATE_HOST_DYNAMIC_GRID",
-      timeout_seconds: 30,
-      extra_info: "from grpc-js",
-    }, alice);
+    const sent = await unary(
+      cohost,
+      "RequestHostConnection",
+      {
+        live_id: "g-a",
+        target_host_live_id: "g-b",
+        layout_template: "CO_HOST_LAYOUT_TEMPLATE_HOST_DYNAMIC_GRID",
+        timeout_seconds: 30,
+        extra_info: "from grpc-js",
+      },
+      alice,
+    );
     expect(sent.deadline).toBeDefined();
     await unary(cohost, "AcceptHostConnection", { live_id: "g-b", from_host_live_id: "g-a" }, bob);
     await joined;
     stream.cancel();
-    expect(messages.map((m) => m.kind)).toEqual([
-      "WATCH_MESSAGE_KIND_SNAPSHOT",
-      "WATCH_MESSAGE_KIND_CHANGE",
-      "WATCH_MESSAGE_KIND_CHANGE",
-    ]);
+    expect(messages.map((m) => m.kind)).toEqual(["WATCH_MESSAGE_KIND_SNAPSHOT", "WATCH_MESSAGE_KIND_CHANGE", "WATCH_MESSAGE_KIND_CHANGE"]);
     const last = messages.at(-1) as { state: { status: string; connected: { live_id: string }[] } };
     expect(last.state.status).toBe("CO_HOST_STATUS_CONNECTED");
     expect(last.state.connected.map((s) => s.live_id)).toEqual(["g-a", "g-b"]);

@@ -3,7 +3,7 @@
 import * as http from "node:http";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CoHostLayoutTemplate, WatchMessageKind, type WatchCoHostResponse } from "../../gen/cohost/v1/cohost_pb.js";
+import { CoHostLayoutTemplate, WatchMessageKind, type WatchCoHostResponse } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { systemClock } from "../clock.js";
 import type { CoHostServer } from "../server.js";
 import { Clients, newServer, transportFor, type HttpVersion, type Protocol } from "../testing/service-harness.js";
@@ -96,9 +96,16 @@ describe("oversized messages over HTTP/1.1", () => {
   it("refuse the message and leave the client's next call on that connection working", async () => {
     for (const protocol of ["connect", "grpc-web"] as const) {
       const c = new Clients(transportFor(listener.url, protocol, "1.1"), systemClock);
-      const call = () => c.cohost.exitHostConnection({ liveId: "x" }).then(() => "ok", (e: unknown) => ConnectError.from(e).code);
+      const call = () =>
+        c.cohost.exitHostConnection({ liveId: "x" }).then(
+          () => "ok",
+          (e: unknown) => ConnectError.from(e).code,
+        );
       expect(await call()).toBe(Code.Unauthenticated);
-      const huge = await c.cohost.requestHostConnection({ liveId: "x", extraInfo: "e".repeat(1_100_000) }).then(() => "ok", (e: unknown) => ConnectError.from(e).code);
+      const huge = await c.cohost.requestHostConnection({ liveId: "x", extraInfo: "e".repeat(1_100_000) }).then(
+        () => "ok",
+        (e: unknown) => ConnectError.from(e).code,
+      );
       expect(huge).toBe(Code.ResourceExhausted);
       expect(await call()).toBe(Code.Unauthenticated);
       expect(await call()).toBe(Code.Unauthenticated);

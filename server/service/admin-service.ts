@@ -2,7 +2,7 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
-import { FeedPositionSchema, RoomAdminService, RoomInfoSchema } from "../../gen/cohost/v1/cohost_pb.js";
+import { FeedPositionSchema, type RoomAdminService, RoomInfoSchema } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import type { CoHostCore } from "../core.js";
 import type { RoomSnapshot } from "../engine/engine.js";
 import { refusals } from "../engine/refusal.js";

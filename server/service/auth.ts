@@ -2,7 +2,7 @@
 // the server's secret; the platform's backend uses the admin key.
 import { createHash, timingSafeEqual } from "node:crypto";
 import { errors, jwtVerify, SignJWT } from "jose";
-import { CoHostErrorReason } from "../../gen/cohost/v1/cohost_pb.js";
+import { CoHostErrorReason } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import type { Clock } from "../clock.js";
 import { unauthenticated } from "./errors.js";
 
@@ -21,8 +21,6 @@ export class HostAuthenticator {
     secret: string,
     private readonly clock: Clock,
     private readonly cacheSize = 10_000,
-    /** Self-test only: accept tokens whose `exp` has passed. */
-    private readonly acceptExpired = false,
   ) {
     this.key = new TextEncoder().encode(secret);
   }
@@ -34,7 +32,7 @@ export class HostAuthenticator {
     const now = this.clock.now();
     const cached = this.verified.get(token);
     if (cached) {
-      if (cached.expMs > now || this.acceptExpired) return cached.sub;
+      if (cached.expMs > now) return cached.sub;
       this.verified.delete(token);
       throw unauthenticated(CoHostErrorReason.TOKEN_EXPIRED, "token expired");
     }
@@ -42,7 +40,7 @@ export class HostAuthenticator {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: ["HS256"],
         requiredClaims: ["sub", "exp"],
-        currentDate: new Date(this.acceptExpired ? 0 : now),
+        currentDate: new Date(now),
         clockTolerance: 0,
       });
       const sub = payload.sub;
@@ -75,7 +73,11 @@ export class AdminAuthenticator {
 }
 
 /** Mints a host token (for development, tests and the token tool). */
-export async function mintHostToken(secret: string, userId: string, options: { ttlSeconds?: number; nowMs?: number } = {}): Promise<string> {
+export async function mintHostToken(
+  secret: string,
+  userId: string,
+  options: { ttlSeconds?: number; nowMs?: number } = {},
+): Promise<string> {
   const now = Math.floor((options.nowMs ?? Date.now()) / 1000);
   return new SignJWT({})
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })

@@ -8,12 +8,12 @@ import { Code, ConnectError, createContextKey, type HandlerContext, type Service
 import {
   AcceptHostConnectionRequestSchema,
   CancelHostConnectionRequestSchema,
-  CoHostService,
+  type CoHostService,
   ExitHostConnectionRequestSchema,
   FeedPositionSchema,
   RejectHostConnectionRequestSchema,
   RequestHostConnectionRequestSchema,
-} from "../../gen/cohost/v1/cohost_pb.js";
+} from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import type { Clock, Scheduler } from "../clock.js";
 import type { CoHostCore } from "../core.js";
 import type { FeedPosition, IdempotencyKey } from "../engine/engine.js";
@@ -21,15 +21,7 @@ import type { Outcome } from "../engine/refusal.js";
 import { watchRoom, type WatchOptions } from "../feed/watch.js";
 import { decodeCursor, encodeCursor, isViolation } from "./cursor.js";
 import { throwIfInvalid, unwrapOutcome } from "./errors.js";
-import {
-  checkId,
-  checkLayout,
-  checkOptionalId,
-  checkRange,
-  checkText,
-  firstViolation,
-  limits,
-} from "./validation.js";
+import { checkId, checkLayout, checkOptionalId, checkRange, checkText, firstViolation, limits } from "./validation.js";
 
 /** The authenticated caller's user id, set by the host auth interceptor. */
 export const callerKey = createContextKey<string>("", { description: "authenticated host user id" });
@@ -158,11 +150,19 @@ export function coHostServiceImpl(deps: CoHostServiceDeps): ServiceImpl<typeof C
         ),
       );
       const signal = AbortSignal.any([ctx.signal, deps.shutdown]);
-      const stream = watchRoom(core, core.store.feeds, deps.clock, deps.watch, callerOf(ctx), {
-        liveId: req.liveId,
-        resumeEpoch: req.resumeEpoch,
-        resumeAfterSequence: Number(req.resumeAfterSequence),
-      }, signal);
+      const stream = watchRoom(
+        core,
+        core.store.feeds,
+        deps.clock,
+        deps.watch,
+        callerOf(ctx),
+        {
+          liveId: req.liveId,
+          resumeEpoch: req.resumeEpoch,
+          resumeAfterSequence: Number(req.resumeAfterSequence),
+        },
+        signal,
+      );
       yield* stream;
       if (deps.shutdown.aborted) throw new ShutdownError();
     },

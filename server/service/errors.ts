@@ -2,7 +2,7 @@
 // CoHostErrorDetail, the contract's machine-readable reason.
 import { ConnectError, Code } from "@connectrpc/connect";
 import { durationFromMs } from "@bufbuild/protobuf/wkt";
-import { CoHostErrorDetailSchema, CoHostErrorReason } from "../../gen/cohost/v1/cohost_pb.js";
+import { CoHostErrorDetailSchema, CoHostErrorReason } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import type { Outcome, Refusal } from "../engine/refusal.js";
 import type { Violation } from "./validation.js";
 

@@ -5,7 +5,7 @@ import {
   CoHostLayoutTemplate,
   WatchMessageKind,
   type WatchCoHostResponse,
-} from "../../gen/cohost/v1/cohost_pb.js";
+} from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { FakeClock } from "../testing/fake-clock.js";
 import { reasonName } from "../testing/harness.js";
 import { Clients, newServer, TEST_SECRET } from "../testing/service-harness.js";
@@ -47,8 +47,7 @@ afterEach(async () => {
 });
 
 describe("authentication (R2)", () => {
-  const call = (headers?: { headers: Record<string, string> }) =>
-    c.cohost.exitHostConnection({ liveId: "room-a" }, headers);
+  const call = (headers?: { headers: Record<string, string> }) => c.cohost.exitHostConnection({ liveId: "room-a" }, headers);
 
   it("refuses a missing token", async () => {
     expect(await refusal(call())).toEqual({ code: "Unauthenticated", reason: "TOKEN_MISSING", field: "" });
@@ -69,7 +68,10 @@ describe("authentication (R2)", () => {
 
   it("refuses a token without exp", async () => {
     const { SignJWT } = await import("jose");
-    const token = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("alice").sign(new TextEncoder().encode(TEST_SECRET));
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("alice")
+      .sign(new TextEncoder().encode(TEST_SECRET));
     expect((await refusal(call({ headers: { authorization: `Bearer ${token}` } }))).reason).toBe("TOKEN_INVALID");
   });
 
@@ -130,30 +132,36 @@ describe("validation (R5 step 2)", () => {
   });
 
   it("accepts the boundary values", async () => {
-    const sent = await c.cohost.requestHostConnection(
-      { ...valid, timeoutSeconds: 300, extraInfo: long(4096), requestId: long(64) },
-      alice,
-    );
+    const sent = await c.cohost.requestHostConnection({ ...valid, timeoutSeconds: 300, extraInfo: long(4096), requestId: long(64) }, alice);
     expect(sent.deadline?.seconds).toBe(BigInt(Math.floor((clock.now() + 300_000) / 1000)));
     await c.openRoom(long(64), "carol");
     await c.openRoom("room-c", "cora");
     const carol = await c.hostHeaders("carol");
-    const short = await c.cohost.requestHostConnection({ ...valid, liveId: long(64), targetHostLiveId: "room-c", timeoutSeconds: 1 }, carol);
+    const short = await c.cohost.requestHostConnection(
+      { ...valid, liveId: long(64), targetHostLiveId: "room-c", timeoutSeconds: 1 },
+      carol,
+    );
     expect(short.position?.sequence).toBe(1n);
   });
 
   it("checks the other calls' fields", async () => {
     expect((await refusal(c.cohost.cancelHostConnection({ liveId: "room-a", toHostLiveId: "" }, alice))).field).toBe("to_host_live_id");
-    expect((await refusal(c.cohost.acceptHostConnection({ liveId: "room-a", fromHostLiveId: long(65) }, alice))).field).toBe("from_host_live_id");
+    expect((await refusal(c.cohost.acceptHostConnection({ liveId: "room-a", fromHostLiveId: long(65) }, alice))).field).toBe(
+      "from_host_live_id",
+    );
     expect((await refusal(c.cohost.rejectHostConnection({ liveId: "room-a", fromHostLiveId: "" }, alice))).field).toBe("from_host_live_id");
     expect((await refusal(c.cohost.exitHostConnection({ liveId: "room-a", requestId: "a\nb" }, alice))).field).toBe("request_id");
     expect((await refusal(c.cohost.getCoHostCandidates({ liveId: "room-a", cursor: "garbage!" }, alice))).field).toBe("cursor");
-    expect((await refusal(c.cohost.getCoHostCandidates({ liveId: "room-a", cursor: Buffer.from("c1:").toString("base64url") }, alice))).field).toBe("cursor");
+    expect(
+      (await refusal(c.cohost.getCoHostCandidates({ liveId: "room-a", cursor: Buffer.from("c1:").toString("base64url") }, alice))).field,
+    ).toBe("cursor");
     expect((await refusal(c.cohost.getCoHostCandidates({ liveId: "room-a", pageSize: 101 }, alice))).field).toBe("page_size");
     expect((await refusal(c.cohost.getCoHostCandidates({ liveId: "room-a", pageSize: -1 }, alice))).field).toBe("page_size");
     expect((await refusal(c.admin.openRoom({ liveId: "r", userId: "" }, c.adminHeaders()))).field).toBe("user_id");
     expect((await refusal(c.admin.openRoom({ liveId: "r", userId: "u", userName: long(129) }, c.adminHeaders()))).field).toBe("user_name");
-    expect((await refusal(c.admin.openRoom({ liveId: "r", userId: "u", avatarUrl: long(1025) }, c.adminHeaders()))).field).toBe("avatar_url");
+    expect((await refusal(c.admin.openRoom({ liveId: "r", userId: "u", avatarUrl: long(1025) }, c.adminHeaders()))).field).toBe(
+      "avatar_url",
+    );
     expect((await refusal(c.admin.closeRoom({ liveId: "" }, c.adminHeaders()))).field).toBe("live_id");
     expect((await refusal(c.admin.listRooms({ pageSize: 1000 }, c.adminHeaders()))).field).toBe("page_size");
   });
@@ -209,7 +217,9 @@ describe("calls", () => {
     await lc.openRoom("room-a", "alice");
     const headers = await lc.hostHeaders("alice");
     for (let i = 0; i < 2; i++) {
-      expect((await refusal(lc.cohost.requestHostConnection({ ...base(), targetHostLiveId: "room-a" }, headers))).reason).toBe("SELF_REQUEST");
+      expect((await refusal(lc.cohost.requestHostConnection({ ...base(), targetHostLiveId: "room-a" }, headers))).reason).toBe(
+        "SELF_REQUEST",
+      );
     }
     try {
       await lc.cohost.requestHostConnection(base(), headers);
@@ -330,7 +340,10 @@ describe("WatchCoHost (R15, R16)", () => {
 
     const again = new AbortController();
     const resumed = reader(
-      c.cohost.watchCoHost({ liveId: "room-a", resumeEpoch: last.epoch, resumeAfterSequence: last.sequence }, { ...alice, signal: again.signal }),
+      c.cohost.watchCoHost(
+        { liveId: "room-a", resumeEpoch: last.epoch, resumeAfterSequence: last.sequence },
+        { ...alice, signal: again.signal },
+      ),
     );
     await resumed.until(3);
     expect(resumed.received.map((m) => [WatchMessageKind[m.kind], m.sequence])).toEqual([

@@ -18,6 +18,7 @@ export const limits = {
 } as const;
 
 // Control characters U+0000..U+001F and U+007F.
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function bytes(value: string): number {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { WatchCoHostResponse } from "../../gen/cohost/v1/cohost_pb.js";
+import type { WatchCoHostResponse } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import type { ConnectionRecord, RoomRecord } from "../engine/records.js";
 import type { IdempotencyRecord, Transaction } from "../engine/transaction.js";
 

@@ -1,4 +1,4 @@
-import type { WatchCoHostResponse } from "../../gen/cohost/v1/cohost_pb.js";
+import type { WatchCoHostResponse } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 
 /** The last `limit` CHANGE messages of one room's feed, for resume (R16). */
 export class FeedLog {

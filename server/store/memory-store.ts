@@ -1,11 +1,11 @@
-import type { WatchCoHostResponse } from "../../gen/cohost/v1/cohost_pb.js";
+import type { WatchCoHostResponse } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { systemClock, type Clock, type Scheduler } from "../clock.js";
 import type { ConnectionRecord, HostInfo, RoomRecord } from "../engine/records.js";
 import type { IdempotencyRecord, Transaction } from "../engine/transaction.js";
 import { BufferedTransaction } from "./buffered-transaction.js";
 import { FeedLog } from "./feed-log.js";
 import { SortedKeys } from "./sorted-keys.js";
-import type { CoHostStore, FeedBus, FeedListener } from "./store.js";
+import type { StateStore, FeedBus, FeedListener } from "./state-store.js";
 
 export interface MemoryStoreOptions {
   clock?: Clock & Scheduler;
@@ -20,7 +20,7 @@ export interface MemoryStoreOptions {
  * synchronously inside `transact`, so it is atomic by construction; its
  * writes are buffered and applied only if it returns.
  */
-export class MemoryStore implements CoHostStore, FeedBus {
+export class MemoryStore implements StateStore, FeedBus {
   readonly kind = "memory";
   readonly feeds: FeedBus = this;
   private readonly clock: Clock & Scheduler;

@@ -7,13 +7,13 @@
 import { createHash } from "node:crypto";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Redis } from "ioredis";
-import { WatchCoHostResponseSchema, type WatchCoHostResponse } from "../../gen/cohost/v1/cohost_pb.js";
+import { WatchCoHostResponseSchema, type WatchCoHostResponse } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { systemClock, type Clock, type Scheduler } from "../clock.js";
 import type { ConnectionRecord, HostInfo, RoomRecord } from "../engine/records.js";
 import type { IdempotencyRecord, Transaction } from "../engine/transaction.js";
 import { silentLogger, type Logger } from "../logger.js";
 import { BufferedTransaction } from "./buffered-transaction.js";
-import type { CoHostStore, FeedBus, FeedListener } from "./store.js";
+import type { StateStore, FeedBus, FeedListener } from "./state-store.js";
 
 export interface RedisStoreOptions {
   url: string;
@@ -35,7 +35,7 @@ class NeedKeys {
 
 const MAX_ATTEMPTS = 200;
 
-export class RedisStore implements CoHostStore, FeedBus {
+export class RedisStore implements StateStore, FeedBus {
   readonly kind = "redis";
   readonly feeds: FeedBus = this;
   private readonly clock: Clock & Scheduler;
@@ -130,10 +130,19 @@ export class RedisStore implements CoHostStore, FeedBus {
   }
 
   /** Runs the transition, fetching (and WATCHing) each key it reads, until it completes. */
-  private async runTransition<T>(conn: Redis, transition: (tx: Transaction) => T): Promise<{ tx: RedisTransaction; result: T } | "conflict"> {
+  private async runTransition<T>(
+    conn: Redis,
+    transition: (tx: Transaction) => T,
+  ): Promise<{ tx: RedisTransaction; result: T } | "conflict"> {
     const cache = new Map<string, string | null>();
     for (;;) {
-      const tx = new RedisTransaction(this.clock.now(), cache, (liveId) => this.roomKey(liveId), (id) => this.connectionKey(id), (k) => this.idempotencyKey(k));
+      const tx = new RedisTransaction(
+        this.clock.now(),
+        cache,
+        (liveId) => this.roomKey(liveId),
+        (id) => this.connectionKey(id),
+        (k) => this.idempotencyKey(k),
+      );
       try {
         return { tx, result: transition(tx) };
       } catch (err) {
@@ -145,7 +154,11 @@ export class RedisStore implements CoHostStore, FeedBus {
           throw err;
         }
         const keys = [...new Set(err.keys)];
-        const [watched, values] = (await conn.pipeline().watch(...keys).mget(...keys).exec())!;
+        const [watched, values] = (await conn
+          .pipeline()
+          .watch(...keys)
+          .mget(...keys)
+          .exec())!;
         if (watched![0]) throw watched![0];
         if (values![0]) throw values![0];
         (values![1] as (string | null)[]).forEach((v, i) => cache.set(keys[i]!, v));
@@ -303,10 +316,12 @@ export class RedisStore implements CoHostStore, FeedBus {
     if (this.closed || !this.onDue) return;
     this.deadlineTimer?.cancel();
     this.deadlineTimer = this.clock.schedule(this.clock.now() + delayMs, () => {
-      this.deadlineLoop = (this.deadlineLoop ?? Promise.resolve()).then(() => this.fireDue()).catch((err: unknown) => {
-        this.logger.warn("deadline check failed", { error: String(err) });
-        this.armDeadlines(this.deadlinePollMs);
-      });
+      this.deadlineLoop = (this.deadlineLoop ?? Promise.resolve())
+        .then(() => this.fireDue())
+        .catch((err: unknown) => {
+          this.logger.warn("deadline check failed", { error: String(err) });
+          this.armDeadlines(this.deadlinePollMs);
+        });
     });
   }
 

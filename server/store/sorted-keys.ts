@@ -23,7 +23,8 @@ export class SortedKeys {
   }
 
   private lowerBound(key: string): number {
-    let lo = 0, hi = this.keys.length;
+    let lo = 0,
+      hi = this.keys.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (compare(this.keys[mid]!, key) < 0) lo = mid + 1;
@@ -33,7 +34,8 @@ export class SortedKeys {
   }
 
   private upperBound(key: string): number {
-    let lo = 0, hi = this.keys.length;
+    let lo = 0,
+      hi = this.keys.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (compare(this.keys[mid]!, key) <= 0) lo = mid + 1;

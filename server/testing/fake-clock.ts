@@ -39,9 +39,7 @@ export class FakeClock implements Clock, Scheduler {
     const target = this.time + ms;
     for (;;) {
       await settle();
-      const next = this.timers
-        .filter((t) => !t.cancelled && t.at <= target)
-        .sort((a, b) => a.at - b.at || a.order - b.order)[0];
+      const next = this.timers.filter((t) => !t.cancelled && t.at <= target).sort((a, b) => a.at - b.at || a.order - b.order)[0];
       if (!next) break;
       this.time = Math.max(this.time, next.at);
       next.cancelled = true;

@@ -5,7 +5,7 @@ import {
   CoHostLayoutTemplate,
   type CoHostEvent,
   type WatchCoHostResponse,
-} from "../../gen/cohost/v1/cohost_pb.js";
+} from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { CoHostCore } from "../core.js";
 import { CoHostEngine, defaultEngineConfig, type EngineConfig, type IdempotencyKey } from "../engine/engine.js";
 import type { Outcome } from "../engine/refusal.js";
@@ -75,7 +75,11 @@ export class Harness {
     }
   }
 
-  request(from: string, to: string, options: { layout?: CoHostLayoutTemplate; timeout?: number; extra?: string; idem?: IdempotencyKey; caller?: string } = {}) {
+  request(
+    from: string,
+    to: string,
+    options: { layout?: CoHostLayoutTemplate; timeout?: number; extra?: string; idem?: IdempotencyKey; caller?: string } = {},
+  ) {
     return this.core.requestConnection(
       options.caller ?? Harness.userOf(from),
       {

@@ -2,7 +2,7 @@
 // transport, or over a real listener with any protocol.
 import { createClient, createRouterTransport, type Client, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
-import { CoHostService, RoomAdminService } from "../../gen/cohost/v1/cohost_pb.js";
+import { CoHostService, RoomAdminService } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import type { Clock } from "../clock.js";
 import { mintHostToken } from "../service/auth.js";
 import { CoHostServer, type CoHostServerOptions } from "../server.js";

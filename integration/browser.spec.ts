@@ -1,22 +1,21 @@
 // The same CoHostStore code in a real browser: a page built with Vite uses
 // @connectrpc/connect-web against the reference server (another origin, so
 // CORS is exercised), driven by playwright-core in Debian's Chromium.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
 import { build } from "vite";
+import { tempDirs } from "./support/temp-dirs.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CoHostServer } from "../server/server.js";
-import { mintHostToken } from "../server/service/auth.js";
-import { systemClock } from "../server/clock.js";
-import { Clients, newServer, TEST_SECRET, transportFor } from "../server/testing/service-harness.js";
+import { mintHostToken, systemClock, type CoHostServer } from "@cohost-kit/server";
+import { Clients, newServer, TEST_SECRET, transportFor } from "@cohost-kit/server/testing";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const pageRoot = fileURLToPath(new URL("./browser-test", import.meta.url));
+const tempDir = tempDirs("cohost-page-");
+const pageRoot = fileURLToPath(new URL("./browser-page", import.meta.url));
 
 let server: CoHostServer;
 let serverUrl: string;
@@ -30,7 +29,7 @@ beforeAll(async () => {
   }
   server = newServer();
   serverUrl = (await server.listen({ port: 0, host: "127.0.0.1" })).url;
-  const outDir = mkdtempSync(join(tmpdir(), "cohost-page-"));
+  const outDir = tempDir();
   await build({ root: pageRoot, logLevel: "warn", build: { outDir, emptyOutDir: true, target: "es2022" } });
   pageServer = http.createServer((req, res) => {
     const path = normalize(new URL(req.url ?? "/", "http://x").pathname).replace(/^(\.\.[/\\])+/, "");
@@ -43,13 +42,24 @@ beforeAll(async () => {
   pageUrl = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}/`;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => pageServer?.close(r));
+  if (pageServer) {
+    pageServer.closeAllConnections();
+    await new Promise((r) => pageServer.close(r));
+  }
   await server?.close(50);
 });
 
@@ -72,7 +82,9 @@ describe("CoHostStore in Chromium", () => {
     await page
       .waitForFunction(() => document.getElementById("result")?.textContent !== "running…", null, { timeout: 15_000 })
       .catch(async (err: unknown) => {
-        throw new Error(`page did not finish: ${await page.textContent("body")}\nconsole errors: ${consoleErrors.join("\n")}`, { cause: err });
+        throw new Error(`page did not finish: ${await page.textContent("body")}\nconsole errors: ${consoleErrors.join("\n")}`, {
+          cause: err,
+        });
       });
     expect(await page.textContent("#result")).toBe("done");
     expect(await page.textContent('[data-testid="room-a-status"]')).toBe("connected");

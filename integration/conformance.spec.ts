@@ -4,9 +4,9 @@
 import { fileURLToPath } from "node:url";
 import { createRouterTransport } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CoHostServer } from "../server/server.js";
-import { newServer, TEST_ADMIN_KEY, TEST_SECRET } from "../server/testing/service-harness.js";
-import { readKnownFailing, registerConformance } from "./index.js";
+import { readKnownFailing, registerConformance } from "@cohost-kit/conformance";
+import type { CoHostServer } from "@cohost-kit/server";
+import { newServer, TEST_ADMIN_KEY, TEST_SECRET } from "@cohost-kit/server/testing";
 
 const knownFailing = readKnownFailing(fileURLToPath(new URL("./known-failing.txt", import.meta.url)));
 // Generous waits: CI machines are shared and this file runs beside the others.
@@ -19,7 +19,11 @@ it("runs with an empty known-failing list", () => {
 
 const inMemory = newServer();
 afterAll(() => inMemory.close(50));
-registerConformance(vitest, { ...credentials, transport: createRouterTransport(inMemory.routes), knownFailing }, "conformance: in-memory transport");
+registerConformance(
+  vitest,
+  { ...credentials, transport: createRouterTransport(inMemory.routes), knownFailing },
+  "conformance: in-memory transport",
+);
 
 // The listener starts when the suite's beforeAll runs; the URL is read then.
 let server: CoHostServer | undefined;

@@ -1,4 +1,4 @@
-import type { WatchCoHostResponse } from "../../gen/cohost/v1/cohost_pb.js";
+import type { WatchCoHostResponse } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import type { HostInfo } from "../engine/records.js";
 import type { Transaction } from "../engine/transaction.js";
 
@@ -6,7 +6,7 @@ import type { Transaction } from "../engine/transaction.js";
  * Where co-host state lives. Asynchronous, so one engine serves an
  * in-memory store and a shared (Redis) one alike.
  */
-export interface CoHostStore {
+export interface StateStore {
   /** "memory" or "redis": shown in health and logs. */
   readonly kind: string;
   /**

@@ -2,15 +2,16 @@
 // (@connectrpc/connect-web), connect to each other through the reference
 // server. The page shows their state and events; the browser test reads it.
 import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/connect-web";
-import { CoHostLayoutTemplate, CoHostStatus, CoHostStore, type SeatUserInfo } from "../index.js";
+import { CoHostLayoutTemplate, CoHostStatus, CoHostStore, type SeatUserInfo } from "@cohost-kit/client";
 
 const params = new URLSearchParams(location.search);
 const server = params.get("server") ?? "";
 
 function mount(liveID: string, protocol: "connect" | "grpc-web", token: string) {
-  const transport = protocol === "connect"
-    ? createConnectTransport({ baseUrl: server, useBinaryFormat: true })
-    : createGrpcWebTransport({ baseUrl: server });
+  const transport =
+    protocol === "connect"
+      ? createConnectTransport({ baseUrl: server, useBinaryFormat: true })
+      : createGrpcWebTransport({ baseUrl: server });
   const store = CoHostStore.create(liveID, { transport, token: () => token });
   const panel = document.getElementById(liveID === "room-a" ? "host-a" : "host-b")!;
   const events: string[] = [];
@@ -44,10 +45,11 @@ function mount(liveID: string, protocol: "connect" | "grpc-web", token: string) 
 async function run() {
   const a = mount("room-a", "connect", params.get("tokenA") ?? "");
   const b = mount("room-b", "grpc-web", params.get("tokenB") ?? "");
-  const live = (s: CoHostStore) => new Promise<void>((resolve) => {
-    if (s.feedStatus.value === "live") return resolve();
-    const off = s.feedStatus.subscribe(() => s.feedStatus.value === "live" && (off(), resolve()));
-  });
+  const live = (s: CoHostStore) =>
+    new Promise<void>((resolve) => {
+      if (s.feedStatus.value === "live") return resolve();
+      const off = s.feedStatus.subscribe(() => s.feedStatus.value === "live" && (off(), resolve()));
+    });
   await Promise.all([live(a), live(b)]);
   const sent = await a.requestHostConnection({
     targetHostLiveID: "room-b",

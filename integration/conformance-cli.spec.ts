@@ -1,15 +1,16 @@
 // The CLI as a newcomer runs it against `npm start`: a real server process,
 // a subset of cases, the closing line, JUnit output and exit codes.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServerProcess, type ServerProcess } from "../server/testing/server-process.js";
+import { startServerProcess, type ServerProcess } from "./support/server-process.js";
+import { tempDirs } from "./support/temp-dirs.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const tsx = new URL("../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
+const cliBin = join(root, "conformance/dist/cli.js");
+const tempDir = tempDirs("cohost-cli-");
 const secrets = { COHOST_TOKEN_SECRET: "cli-test-secret-0123456789abcdef0123", COHOST_ADMIN_KEY: "cli-test-admin-key" };
 let server: ServerProcess;
 let url = "";
@@ -25,20 +26,29 @@ afterAll(async () => {
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", tsx, join(root, "conformance/cli.ts"), ...args], { cwd: root, env: { PATH: process.env.PATH ?? "", ...secrets }, timeout: 120_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [cliBin, ...args],
+      { cwd: root, env: { PATH: process.env.PATH ?? "", ...secrets }, timeout: 120_000 },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
 
 describe("cohost-conformance CLI", () => {
   it("runs selected cases over every protocol, ends with the closing line, writes JUnit", { timeout: 120_000 }, async () => {
-    const junit = join(mkdtempSync(join(tmpdir(), "cohost-cli-")), "report.xml");
+    const junit = join(tempDir(), "report.xml");
     const { code, stdout } = await cli(["--url", url, "--run", "*/accept/*", "--junit", junit]);
     const lines = stdout.trim().split("\n");
     expect(lines.at(-1)).toBe("15 passed, 0 failed");
     expect(code).toBe(0);
-    for (const p of ["Protocol:connect/HTTP:1.1", "Protocol:connect/HTTP:2", "Protocol:grpc/HTTP:2", "Protocol:grpc-web/HTTP:1.1", "Protocol:grpc-web/HTTP:2"]) {
+    for (const p of [
+      "Protocol:connect/HTTP:1.1",
+      "Protocol:connect/HTTP:2",
+      "Protocol:grpc/HTTP:2",
+      "Protocol:grpc-web/HTTP:1.1",
+      "Protocol:grpc-web/HTTP:2",
+    ]) {
       expect(stdout).toContain(p);
     }
     const xml = readFileSync(junit, "utf8");
@@ -47,16 +57,38 @@ describe("cohost-conformance CLI", () => {
   });
 
   it("fails the run when a known-failing case passes", { timeout: 120_000 }, async () => {
-    const list = join(mkdtempSync(join(tmpdir(), "cohost-cli-")), "known-failing.txt");
+    const list = join(tempDir(), "known-failing.txt");
     writeFileSync(list, "*/accept/accept-forms-connection  # pretend it is broken\n");
-    const { code, stdout } = await cli(["--url", url, "--protocol", "connect", "--http", "2", "--run", "*/accept/accept-forms-connection", "--known-failing", list]);
+    const { code, stdout } = await cli([
+      "--url",
+      url,
+      "--protocol",
+      "connect",
+      "--http",
+      "2",
+      "--run",
+      "*/accept/accept-forms-connection",
+      "--known-failing",
+      list,
+    ]);
     expect(stdout.trim().split("\n").at(-1)).toBe("0 passed, 1 failed");
     expect(stdout).toContain("listed as known-failing but passed");
     expect(code).toBe(1);
   });
 
   it("exits non-zero with the failures when the server departs from the spec", { timeout: 60_000 }, async () => {
-    const { code, stdout } = await cli(["--url", url, "--admin-key", "wrong-admin-key", "--protocol", "connect", "--http", "1.1", "--run", "*/reject/*"]);
+    const { code, stdout } = await cli([
+      "--url",
+      url,
+      "--admin-key",
+      "wrong-admin-key",
+      "--protocol",
+      "connect",
+      "--http",
+      "1.1",
+      "--run",
+      "*/reject/*",
+    ]);
     expect(stdout).toContain("FAILED CoHost/Protocol:connect/HTTP:1.1/reject/reject-pending-request");
     expect(stdout.trim().split("\n").at(-1)).toBe("0 passed, 2 failed");
     expect(code).toBe(1);

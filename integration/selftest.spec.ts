@@ -2,13 +2,13 @@
 // server is caught by at least one case. Prints the table variant -> cases.
 import { createRouterTransport } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
-import { newServer, TEST_ADMIN_KEY, TEST_SECRET } from "../server/testing/service-harness.js";
-import { runConformance } from "./runner.js";
+import { runConformance } from "@cohost-kit/conformance";
+import { TEST_ADMIN_KEY, TEST_SECRET } from "@cohost-kit/server/testing";
 import { brokenVariants } from "./selftest/broken-variants.js";
 
 describe.concurrent("self-test: the suite catches every broken variant", () => {
   it.each(brokenVariants.map((v) => [v.name, v] as const))("catches %s", { timeout: 180_000 }, async (_, variant) => {
-    const server = newServer(variant.options);
+    const server = variant.make();
     try {
       const report = await runConformance({
         transport: createRouterTransport(server.routes),

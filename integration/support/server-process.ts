@@ -1,14 +1,13 @@
-// Starts the server the way users do (node --import tsx server/main.ts) in a
-// child process, and stops it by its own PID.
+// Starts the reference server as users do, from its compiled bin
+// (`cohost-server`, server/dist/main.js), in a fresh temporary directory, and
+// stops it by its own PID. The directory is removed once the process exits.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-// Named by path: the process may run in a fresh directory where tsx does not resolve.
-const tsx = new URL("../../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
+export const serverBin = fileURLToPath(new URL("../../server/dist/main.js", import.meta.url));
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -22,9 +21,10 @@ export interface ServerProcess {
   kill(): Promise<number | null>;
 }
 
-export function startServerProcess(env: Record<string, string>, cwd = mkdtempSync(join(tmpdir(), "cohost-server-"))): ServerProcess {
-  const child = spawn(process.execPath, ["--import", tsx, join(root, "server/main.ts")], {
-    cwd,
+export function startServerProcess(env: Record<string, string>, cwd?: string): ServerProcess {
+  const dir = cwd ?? mkdtempSync(join(tmpdir(), "cohost-server-"));
+  const child = spawn(process.execPath, [serverBin], {
+    cwd: dir,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -32,7 +32,12 @@ export function startServerProcess(env: Record<string, string>, cwd = mkdtempSyn
   let stderr = "";
   child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("exit", (code) => {
+      if (!cwd) rmSync(dir, { recursive: true, force: true });
+      resolve(code);
+    }),
+  );
   return {
     child,
     exited,

@@ -2,11 +2,9 @@
 // fake server clock) and over a real listener for drops and resume.
 import { Code, createRouterTransport } from "@connectrpc/connect";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { CoHostServer } from "../server/server.js";
-import { mintHostToken } from "../server/service/auth.js";
-import { FakeClock } from "../server/testing/fake-clock.js";
-import { Clients, newServer, TEST_SECRET, transportFor } from "../server/testing/service-harness.js";
-import { CoHostLayoutTemplate, CoHostStatus, CoHostStore, type CoHostListener, type SeatUserInfo } from "./index.js";
+import { CoHostLayoutTemplate, CoHostStatus, CoHostStore, type CoHostListener, type SeatUserInfo } from "@cohost-kit/client";
+import { mintHostToken, type CoHostServer } from "@cohost-kit/server";
+import { Clients, FakeClock, newServer, TEST_SECRET, transportFor } from "@cohost-kit/server/testing";
 
 const GRID = CoHostLayoutTemplate.hostDynamicGrid;
 
@@ -69,9 +67,14 @@ describe("CoHostStore.create", () => {
   it("starts disconnected with empty values", async () => {
     const { store } = await storeFor("a");
     const s = store.coHostState;
-    expect([s.coHostStatus.value, s.connected.value, s.invitees.value, s.applicant.value, s.candidatesCursor.value, s.candidates.value]).toEqual([
-      CoHostStatus.disconnected, [], [], null, "", [],
-    ]);
+    expect([
+      s.coHostStatus.value,
+      s.connected.value,
+      s.invitees.value,
+      s.applicant.value,
+      s.candidatesCursor.value,
+      s.candidates.value,
+    ]).toEqual([CoHostStatus.disconnected, [], [], null, "", []]);
   });
 });
 
@@ -192,9 +195,15 @@ describe("listenable values", () => {
     });
     stores.push(store);
     await until(() => store.feedStatus.value === "live");
-    store.addCoHostListener({ onCoHostRequestReceived: () => { throw new Error("app bug"); } });
+    store.addCoHostListener({
+      onCoHostRequestReceived: () => {
+        throw new Error("app bug");
+      },
+    });
     let applicantSeen = false;
-    store.coHostState.applicant.addListener(() => { throw new Error("app bug too"); });
+    store.coHostState.applicant.addListener(() => {
+      throw new Error("app bug too");
+    });
     store.coHostState.applicant.addListener(() => (applicantSeen = true));
     const a = await storeFor("a");
     await a.store.requestHostConnection({ targetHostLiveID: "room-c", layoutTemplate: GRID, timeout: 30 });
@@ -280,20 +289,36 @@ describe("reconnect and resume over a real listener (R16)", () => {
       await until(() => store.feedStatus.value === "live");
       const hosts = Object.fromEntries(await Promise.all(rooms.map(async (id) => [id, await c.hostHeaders(`user-${id}`)] as const)));
       const grid = 600;
-      await c.cohost.requestHostConnection({ liveId: "room-a", targetHostLiveId: "room-b", layoutTemplate: grid, timeoutSeconds: 60 }, hosts.a);
+      await c.cohost.requestHostConnection(
+        { liveId: "room-a", targetHostLiveId: "room-b", layoutTemplate: grid, timeoutSeconds: 60 },
+        hosts.a,
+      );
       await c.cohost.acceptHostConnection({ liveId: "room-b", fromHostLiveId: "room-a" }, hosts.b);
       await until(() => heard.length === 2);
       listener.dropConnections();
       // While the store is cut off (the test's own client reconnects on a new transport):
       c = new Clients(transportFor(listener.url, "connect", "2"), { now: () => Date.now() });
-      await c.cohost.requestHostConnection({ liveId: "room-a", targetHostLiveId: "room-c", layoutTemplate: grid, timeoutSeconds: 60 }, hosts.a);
+      await c.cohost.requestHostConnection(
+        { liveId: "room-a", targetHostLiveId: "room-c", layoutTemplate: grid, timeoutSeconds: 60 },
+        hosts.a,
+      );
       await c.cohost.rejectHostConnection({ liveId: "room-c", fromHostLiveId: "room-a" }, hosts.c);
-      await c.cohost.requestHostConnection({ liveId: "room-a", targetHostLiveId: "room-d", layoutTemplate: grid, timeoutSeconds: 60 }, hosts.a);
+      await c.cohost.requestHostConnection(
+        { liveId: "room-a", targetHostLiveId: "room-d", layoutTemplate: grid, timeoutSeconds: 60 },
+        hosts.a,
+      );
       await c.cohost.acceptHostConnection({ liveId: "room-d", fromHostLiveId: "room-a" }, hosts.d);
       await c.cohost.exitHostConnection({ liveId: "room-b" }, hosts.b);
       await until(() => heard.length === 6);
       await new Promise((r) => setTimeout(r, 100));
-      expect(heard).toEqual(["accepted(room-b)", "joined(room-b)", "rejected(room-c)", "accepted(room-d)", "joined(room-d)", "left(room-b)"]);
+      expect(heard).toEqual([
+        "accepted(room-b)",
+        "joined(room-b)",
+        "rejected(room-c)",
+        "accepted(room-d)",
+        "joined(room-d)",
+        "left(room-b)",
+      ]);
       expect(ids(store.coHostState.connected.value)).toEqual(["room-a", "room-d"]);
     } finally {
       await real.close(50);

@@ -1,0 +1,5 @@
+// Helpers for tests that embed the reference server (the kit's own tests
+// and yours): a clock that moves only when told to, a server with fixed
+// test credentials, and clients for it over any protocol.
+export { FakeClock } from "./fake-clock.js";
+export { Clients, newServer, transportFor, TEST_ADMIN_KEY, TEST_SECRET, type HttpVersion, type Protocol } from "./service-harness.js";
