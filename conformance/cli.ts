@@ -27,8 +27,9 @@ const usage = `usage: cohost-conformance --url URL [options]
                           protocols: [connect, grpc, grpc-web]; http_versions: ["1.1", "2"]
   --protocol P            connect | grpc | grpc-web (repeatable; default: declared)
   --http V                1.1 | 2 (repeatable; default: declared)
-  --run PATTERN           only cases whose name matches (repeatable, * wildcard)
-  --skip PATTERN          skip cases whose name matches (repeatable)
+  --run PATTERN           only cases whose whole name matches (repeatable; *
+                          matches any characters, e.g. "*/accept/*")
+  --skip PATTERN          skip cases whose whole name matches (repeatable)
   --known-failing FILE    patterns expected to fail, each with a "# why"; a
                           listed case that passes fails the run
   --seed N                seed of the generated families (printed on failure)

@@ -1,5 +1,5 @@
 // The human summary (ending in one line "N passed, N failed") and JUnit XML.
-import type { CaseResult, ConformanceReport } from "./runner.js";
+import { tally, type CaseResult, type ConformanceReport } from "./runner.js";
 
 export function formatSummary(report: ConformanceReport, options: { trace?: boolean } = {}): string {
   const lines: string[] = [];
@@ -15,11 +15,11 @@ export function formatSummary(report: ConformanceReport, options: { trace?: bool
   const byPermutation = new Map<string, CaseResult[]>();
   for (const r of report.results) byPermutation.set(r.permutation, [...(byPermutation.get(r.permutation) ?? []), r]);
   for (const [permutation, results] of byPermutation) {
-    const failed = results.filter((r) => r.outcome === "failed" || r.outcome === "unexpected-pass").length;
-    lines.push(`${permutation.padEnd(28)} ${results.length - failed} passed, ${failed} failed`);
+    const { passed, failed, knownFailing } = tally(results);
+    lines.push(`${permutation.padEnd(28)} ${passed} passed, ${failed} failed${knownFailing ? `, ${knownFailing} known-failing` : ""}`);
   }
   lines.push(`(${(report.durationMs / 1000).toFixed(1)} s)`);
-  lines.push(`${report.passed} passed, ${report.failed} failed`);
+  lines.push(`${report.passed} passed, ${report.failed} failed${report.knownFailing ? `, ${report.knownFailing} known-failing` : ""}`);
   return lines.join("\n");
 }
 
