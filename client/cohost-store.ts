@@ -1,15 +1,11 @@
 // CoHostStore: the seed's API over the generated Connect client. State comes
-// from the server's feed (WatchCoHost), never from guesses; every operation
-// resolves once its effect is visible in `coHostState`.
+// from the server's feed (WatchCoHost), never from guesses; an operation
+// resolves with code 0 only once its effect is visible in `coHostState`.
 import { Code, ConnectError, createClient, type Client, type Transport } from "@connectrpc/connect";
-import {
-  CoHostService,
-  type CoHostEvent,
-  type FeedPosition as WireFeedPosition,
-  type WatchCoHostResponse,
-} from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
-import { completionFromError, layoutToWire, seatFromWire, stateFromWire, success, type SeedState } from "./mapping.js";
-import { RoomFeed, type ReconnectOptions } from "./room-feed.js";
+import { CoHostService, type FeedPosition as WireFeedPosition, type WatchCoHostResponse } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
+import { dispatchEvent } from "./event-dispatch.js";
+import { completionFromError, emptyState, layoutToWire, seatFromWire, stateFromWire, success, type SeedState } from "./mapping.js";
+import { RoomFeed, type FeedEnd, type FeedWait, type ReconnectOptions } from "./room-feed.js";
 import { TokenCache, type TokenProvider } from "./token-cache.js";
 import {
   CoHostStatus,
@@ -28,13 +24,17 @@ export interface CoHostStoreOptions {
   token: TokenProvider;
   /** Backoff of feed reconnects (default 250 ms doubling to 10 s). */
   reconnect?: Partial<ReconnectOptions>;
-  /** How long an operation waits for its effect to reach coHostState (default 5 s). */
+  /**
+   * How long an operation waits for its effect to reach coHostState once
+   * the server accepted it (default 10 s); past it the operation resolves
+   * DEADLINE_EXCEEDED, never code 0.
+   */
   syncTimeoutMs?: number;
   /** Deadline of each unary call (default 10 s). */
   callTimeoutMs?: number;
   /** Receives errors thrown by app listeners (default: console.error). */
   onListenerError?: (error: unknown) => void;
-  /** Receives feed errors before each reconnect (default: ignored). */
+  /** Receives every feed error, the ones it recovers from and the one that closes it (default: ignored). */
   onFeedError?: (error: ConnectError) => void;
 }
 
@@ -46,6 +46,8 @@ export interface CoHostState {
   readonly applicant: ValueListenable<SeatUserInfo | null>;
   readonly candidatesCursor: ValueListenable<string>;
   readonly candidates: ValueListenable<readonly SeatUserInfo[]>;
+  /** The layout of the room's connection; null when not connected (not in the seed). */
+  readonly layoutTemplate: ValueListenable<CoHostLayoutTemplate | null>;
 }
 
 export interface RequestHostConnectionParams {
@@ -63,6 +65,13 @@ const disposedResult: CompletionHandler = Object.freeze({
   field: "",
 });
 
+const roomClosedResult: CompletionHandler = Object.freeze({
+  code: Code.NotFound,
+  message: "the room was closed",
+  reason: "ROOM_NOT_FOUND",
+  field: "",
+});
+
 export class CoHostStore {
   readonly coHostState: CoHostState;
   /** Whether the server feed is live (not in the seed; for connectivity UIs). */
@@ -77,6 +86,8 @@ export class CoHostStore {
   private readonly callTimeoutMs: number;
   private readonly onListenerError: (error: unknown) => void;
   private disposed = false;
+  /** The live id of the applicant the listeners were last told about. */
+  private announcedApplicant: string | null = null;
 
   /** The only way to get a store, as in the seed. */
   static create(liveID: string, options: CoHostStoreOptions): CoHostStore {
@@ -91,7 +102,7 @@ export class CoHostStore {
     options: CoHostStoreOptions,
   ) {
     this.onListenerError = options.onListenerError ?? ((err) => console.error("CoHostStore listener failed:", err));
-    this.syncTimeoutMs = options.syncTimeoutMs ?? 5_000;
+    this.syncTimeoutMs = options.syncTimeoutMs ?? 10_000;
     this.callTimeoutMs = options.callTimeoutMs ?? 10_000;
     this.client = createClient(CoHostService, options.transport);
     this.tokens = new TokenCache(options.token);
@@ -103,6 +114,7 @@ export class CoHostStore {
       applicant: new ValueNotifier<SeatUserInfo | null>(null, notify),
       candidatesCursor: new ValueNotifier<string>("", notify),
       candidates: new ValueNotifier<readonly SeatUserInfo[]>([], notify),
+      layoutTemplate: new ValueNotifier<CoHostLayoutTemplate | null>(null, notify),
       feedStatus: new ValueNotifier<FeedStatus>("connecting", notify),
     };
     const { feedStatus, ...state } = this.values;
@@ -113,13 +125,24 @@ export class CoHostStore {
       liveID,
       this.tokens,
       {
-        replace: (m) => this.applyState(stateFromWire(m.state)),
+        replace: (m) => this.applyReplace(m),
         change: (m) => this.applyChange(m),
         status: (s) => this.values.feedStatus.set(s),
         error: options.onFeedError ?? (() => {}),
+        end: (end) => this.applyEnd(end),
       },
       { initialDelayMs: options.reconnect?.initialDelayMs ?? 250, maxDelayMs: options.reconnect?.maxDelayMs ?? 10_000 },
     );
+  }
+
+  /**
+   * Resolves once `coHostState` shows the server's state (the feed's first
+   * message), at once if it already does. Resolves with the refusal when
+   * the feed closes first (the room is not open, the token is refused), and
+   * Canceled when the store is disposed (not in the seed).
+   */
+  async ready(): Promise<CompletionHandler> {
+    return this.completionOf(await this.feed.firstState());
   }
 
   addCoHostListener(listener: CoHostListener): void {
@@ -174,8 +197,12 @@ export class CoHostStore {
       const page = await this.withAuth((o) => this.client.getCoHostCandidates({ liveId: this.liveID, cursor }, o));
       if (this.disposed) return disposedResult;
       const fetched = page.candidates.map(seatFromWire);
-      this.values.candidates.set(cursor === "" ? fetched : [...this.values.candidates.value, ...fetched]);
-      this.values.candidatesCursor.set(page.nextCursor);
+      const { candidates, candidatesCursor } = this.values;
+      const changed = [
+        candidates.stage(cursor === "" ? fetched : [...candidates.value, ...fetched]) && candidates,
+        candidatesCursor.stage(page.nextCursor) && candidatesCursor,
+      ];
+      for (const value of changed) if (value) value.notify();
       return success;
     } catch (err) {
       return completionFromError(err);
@@ -194,21 +221,38 @@ export class CoHostStore {
 
   private async mutate(call: (options: CallOptions) => Promise<{ position?: WireFeedPosition }>): Promise<CompletionHandler> {
     if (this.disposed) return disposedResult;
+    let response: { position?: WireFeedPosition };
     try {
-      const response = await this.withAuth(call);
-      if (response.position) {
-        await this.feed.waitFor({ epoch: response.position.epoch, sequence: Number(response.position.sequence) }, this.syncTimeoutMs);
-      }
-      return this.disposed ? disposedResult : success;
+      response = await this.withAuth(call);
     } catch (err) {
       return completionFromError(err);
     }
+    const position = response.position;
+    if (!position) return this.disposed ? disposedResult : success;
+    const waited = await this.feed.waitFor({ epoch: position.epoch, sequence: Number(position.sequence) }, this.syncTimeoutMs);
+    return this.completionOf(waited);
+  }
+
+  private completionOf(waited: FeedWait): CompletionHandler {
+    if (this.disposed || waited === "disposed") return disposedResult;
+    if (waited === "reached") return success;
+    if (waited === "closed") {
+      const end = this.feed.end;
+      return end?.kind === "refused" ? completionFromError(end.error) : roomClosedResult;
+    }
+    return Object.freeze({
+      code: Code.DeadlineExceeded,
+      message: `applied by the server, but the feed did not show it within ${this.syncTimeoutMs} ms`,
+      reason: "",
+      field: "",
+    });
   }
 
   /**
    * One call with the current token; retried once with a refreshed token
-   * after UNAUTHENTICATED, and once after UNAVAILABLE. Mutations carry a
-   * request_id, so a retry never acts twice (R18).
+   * after UNAUTHENTICATED, and once after UNAVAILABLE or DEADLINE_EXCEEDED.
+   * Mutations carry one request_id across the retry, so the server acts at
+   * most once (R18).
    */
   private async withAuth<T>(call: (options: CallOptions) => Promise<T>): Promise<T> {
     const options = async (refresh: boolean): Promise<CallOptions> => ({
@@ -220,7 +264,7 @@ export class CoHostStore {
     } catch (err) {
       const error = ConnectError.from(err);
       if (error.code === Code.Unauthenticated) return call(await options(true));
-      if (error.code === Code.Unavailable) {
+      if (error.code === Code.Unavailable || error.code === Code.DeadlineExceeded) {
         await new Promise((r) => setTimeout(r, 200));
         return call(await options(false));
       }
@@ -228,46 +272,53 @@ export class CoHostStore {
     }
   }
 
+  /** Stages every value, then notifies: a listener never sees half a change. */
   private applyState(state: SeedState): void {
     if (this.disposed) return;
-    this.values.coHostStatus.set(state.coHostStatus);
-    this.values.connected.set(state.connected);
-    this.values.invitees.set(state.invitees);
-    this.values.applicant.set(state.applicant);
+    const v = this.values;
+    const changed = [
+      v.coHostStatus.stage(state.coHostStatus) && v.coHostStatus,
+      v.connected.stage(state.connected) && v.connected,
+      v.invitees.stage(state.invitees) && v.invitees,
+      v.applicant.stage(state.applicant) && v.applicant,
+      v.layoutTemplate.stage(state.layoutTemplate) && v.layoutTemplate,
+    ];
+    for (const value of changed) if (value) value.notify();
+    if (state.applicant === null) this.announcedApplicant = null;
+  }
+
+  /** A SNAPSHOT or RESYNC: the state only, plus the one event an app must not miss (see CoHostListener). */
+  private applyReplace(message: WatchCoHostResponse): void {
+    const state = stateFromWire(message.state);
+    this.applyState(state);
+    const applicant = state.applicant;
+    if (applicant && applicant.liveID !== this.announcedApplicant) {
+      this.announcedApplicant = applicant.liveID;
+      this.tell((l) => l.onCoHostRequestReceived?.(applicant, ""));
+    }
   }
 
   private applyChange(message: WatchCoHostResponse): void {
     this.applyState(stateFromWire(message.state));
-    for (const event of message.events) this.fire(event);
+    for (const event of message.events) {
+      if (event.event.case === "requestReceived") this.announcedApplicant = event.event.value.inviter?.liveId ?? null;
+      this.tell((l) => dispatchEvent(l, event));
+    }
   }
 
-  private fire(event: CoHostEvent): void {
-    const e = event.event;
+  /** The feed closed for good: the room's own final message, or a refusal that stands for it. */
+  private applyEnd(end: FeedEnd): void {
+    if (end.kind === "room-closed") return; // its final CHANGE already reset the state and told the listeners
+    const others = this.values.connected.value.filter((s) => s.liveID !== this.liveID);
+    this.applyState(emptyState);
+    for (const member of others) this.tell((l) => l.onCoHostUserLeft?.(member, "SELF_LEFT"));
+  }
+
+  private tell(call: (listener: CoHostListener) => void): void {
+    if (this.disposed) return;
     for (const listener of [...this.listeners]) {
       try {
-        switch (e.case) {
-          case "requestReceived":
-            listener.onCoHostRequestReceived?.(seatFromWire(e.value.inviter), e.value.extensionInfo);
-            break;
-          case "requestCancelled":
-            listener.onCoHostRequestCancelled?.(seatFromWire(e.value.inviter), seatFromWire(e.value.invitee));
-            break;
-          case "requestAccepted":
-            listener.onCoHostRequestAccepted?.(seatFromWire(e.value.invitee));
-            break;
-          case "requestRejected":
-            listener.onCoHostRequestRejected?.(seatFromWire(e.value.invitee));
-            break;
-          case "requestTimeout":
-            listener.onCoHostRequestTimeout?.(seatFromWire(e.value.inviter), seatFromWire(e.value.invitee));
-            break;
-          case "userJoined":
-            listener.onCoHostUserJoined?.(seatFromWire(e.value.userInfo));
-            break;
-          case "userLeft":
-            listener.onCoHostUserLeft?.(seatFromWire(e.value.userInfo));
-            break;
-        }
+        call(listener);
       } catch (err) {
         this.onListenerError(err);
       }

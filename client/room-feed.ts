@@ -1,6 +1,7 @@
 // Keeps one room's WatchCoHost stream open: applies messages in sequence
-// order, resumes from the last sequence after a drop (R16), and treats a
-// stream that stays silent past twice its keep-alive interval as dead.
+// order, resumes from the last sequence after a drop (R16), treats a stream
+// that stays silent past twice its keep-alive interval as dead, and closes
+// for good when the server says the feed can never be served again.
 import { Code, ConnectError, type Client } from "@connectrpc/connect";
 import { WatchMessageKind, type CoHostService, type WatchCoHostResponse } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import type { TokenCache } from "./token-cache.js";
@@ -11,13 +12,19 @@ export interface FeedPosition {
   sequence: number;
 }
 
+/** Why the feed closed for good: the room's final CHANGE (room_closed), or a refusal no retry can change. */
+export type FeedEnd = { kind: "room-closed" } | { kind: "refused"; error: ConnectError };
+
 export interface RoomFeedHandlers {
-  /** A SNAPSHOT or RESYNC: replace the state, fire no events. */
+  /** A SNAPSHOT or RESYNC: replace the state. */
   replace(message: WatchCoHostResponse): void;
   /** The next CHANGE in sequence: apply its state, then fire its events. */
   change(message: WatchCoHostResponse): void;
   status(status: FeedStatus): void;
+  /** Every feed error, also the ones a reconnect recovers from. */
   error(error: ConnectError): void;
+  /** The feed closed for good (not called on dispose). */
+  end(end: FeedEnd): void;
 }
 
 export interface ReconnectOptions {
@@ -26,14 +33,25 @@ export interface ReconnectOptions {
   maxDelayMs: number;
 }
 
+/** How a wait on the feed ended. */
+export type FeedWait = "reached" | "closed" | "disposed" | "timeout";
+
 const FIRST_MESSAGE_TIMEOUT_MS = 30_000;
+
+/**
+ * Refusals that name the room or the caller, not the connection: resuming
+ * cannot change them (the room is closed, the user is not its host, the
+ * request is malformed, the server has no feed). UNAUTHENTICATED joins them
+ * when a freshly refreshed token is refused too.
+ */
+const TERMINAL_CODES: ReadonlySet<Code> = new Set([Code.NotFound, Code.PermissionDenied, Code.InvalidArgument, Code.Unimplemented]);
 
 export class RoomFeed {
   private position: FeedPosition | undefined;
   private readonly disposed = new AbortController();
-  private readonly waiters = new Set<{ target: FeedPosition; resolve: () => void }>();
+  private readonly waiters = new Set<{ done: (position: FeedPosition | undefined) => boolean; settle: (result: FeedWait) => void }>();
   private keepAliveMs = 15_000;
-  private closed = false;
+  private ended: FeedEnd | undefined;
 
   constructor(
     private readonly client: Client<typeof CoHostService>,
@@ -49,40 +67,53 @@ export class RoomFeed {
 
   dispose(): void {
     this.disposed.abort();
-    this.resolveWaiters(true);
+    this.settleWaiters("disposed");
   }
 
-  /** Resolves once the feed has shown `target` (or moved to another epoch), or after `timeoutMs`. */
-  waitFor(target: FeedPosition, timeoutMs: number): Promise<void> {
-    if (this.reached(target) || this.closed || this.disposed.signal.aborted) return Promise.resolve();
+  /** How the feed closed for good, or undefined while it runs. */
+  get end(): FeedEnd | undefined {
+    return this.ended;
+  }
+
+  /** Resolves once the feed has shown `target` (or moved to another epoch), or the feed closed, or after `timeoutMs`. */
+  waitFor(target: FeedPosition, timeoutMs: number): Promise<FeedWait> {
+    return this.waitUntil((p) => p !== undefined && (p.epoch !== target.epoch || p.sequence >= target.sequence), timeoutMs);
+  }
+
+  /** Resolves once the feed has applied its first state (or closed, or was disposed). */
+  firstState(): Promise<FeedWait> {
+    return this.waitUntil((p) => p !== undefined);
+  }
+
+  private waitUntil(done: (position: FeedPosition | undefined) => boolean, timeoutMs?: number): Promise<FeedWait> {
+    if (done(this.position)) return Promise.resolve("reached");
+    if (this.disposed.signal.aborted) return Promise.resolve("disposed");
+    if (this.ended) return Promise.resolve("closed");
     return new Promise((resolve) => {
       const waiter = {
-        target,
-        resolve: () => {
+        done,
+        settle: (result: FeedWait) => {
           clearTimeout(timer);
           this.waiters.delete(waiter);
-          resolve();
+          resolve(result);
         },
       };
-      const timer = setTimeout(waiter.resolve, timeoutMs);
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => waiter.settle("timeout"), timeoutMs);
       this.waiters.add(waiter);
     });
   }
 
-  private reached(target: FeedPosition): boolean {
-    const p = this.position;
-    return p !== undefined && (p.epoch !== target.epoch || p.sequence >= target.sequence);
-  }
-
-  private resolveWaiters(all = false): void {
-    for (const waiter of [...this.waiters]) if (all || this.reached(waiter.target)) waiter.resolve();
+  private settleWaiters(result: FeedWait): void {
+    for (const waiter of [...this.waiters]) if (result !== "reached" || waiter.done(this.position)) waiter.settle(result);
   }
 
   private async run(): Promise<void> {
     let attempt = 0;
     let refreshToken = false;
-    while (!this.disposed.signal.aborted && !this.closed) {
+    while (!this.disposed.signal.aborted && !this.ended) {
       this.handlers.status(this.position ? "reconnecting" : "connecting");
+      // One controller per stream: aborting it is the only way to cancel a
+      // Connect server stream, so every way out of an attempt aborts it.
       const stream = new AbortController();
       const stop = () => stream.abort();
       this.disposed.signal.addEventListener("abort", stop, { once: true });
@@ -92,6 +123,7 @@ export class RoomFeed {
         watchdog = setTimeout(stop, ms);
       };
       arm(FIRST_MESSAGE_TIMEOUT_MS);
+      const refreshed = refreshToken;
       try {
         const headers = await this.tokens.headers(refreshToken);
         refreshToken = false;
@@ -104,33 +136,40 @@ export class RoomFeed {
             this.keepAliveMs = Number(message.keepAliveInterval.seconds) * 1000 + message.keepAliveInterval.nanos / 1e6;
           }
           arm(2 * this.keepAliveMs + 1_000);
-          if (!this.accept(message)) break; // a gap: resume from what we have
+          if (!this.accept(message)) break; // a gap or another epoch: resume from what we have
           attempt = 0;
           if (!live) {
             live = true;
             this.handlers.status("live");
           }
           if (message.roomClosed) {
-            this.closed = true;
-            this.resolveWaiters(true);
+            this.ended = { kind: "room-closed" };
+            break;
           }
         }
       } catch (err) {
         if (this.disposed.signal.aborted) break;
         const error = ConnectError.from(err);
-        if (error.code === Code.Unauthenticated) refreshToken = true;
         this.handlers.error(error);
+        if (TERMINAL_CODES.has(error.code) || (error.code === Code.Unauthenticated && refreshed)) {
+          this.ended = { kind: "refused", error };
+        } else if (error.code === Code.Unauthenticated) {
+          refreshToken = true;
+        }
       } finally {
         clearTimeout(watchdog);
         this.disposed.signal.removeEventListener("abort", stop);
+        stream.abort();
       }
-      if (this.closed) break;
-      await sleep(this.backoff(attempt++), this.disposed.signal);
+      if (this.ended || this.disposed.signal.aborted) break;
+      await sleep(refreshToken ? 0 : this.backoff(attempt++), this.disposed.signal);
     }
+    if (this.ended && !this.disposed.signal.aborted) this.handlers.end(this.ended);
     this.handlers.status("closed");
+    this.settleWaiters(this.disposed.signal.aborted ? "disposed" : "closed");
   }
 
-  /** Applies one message; false when the stream skipped a sequence. */
+  /** Applies one message; false when the stream skipped a sequence or changed epoch. */
   private accept(message: WatchCoHostResponse): boolean {
     const sequence = Number(message.sequence);
     switch (message.kind) {
@@ -138,19 +177,17 @@ export class RoomFeed {
       case WatchMessageKind.RESYNC:
         this.position = { epoch: message.epoch, sequence };
         this.handlers.replace(message);
-        this.resolveWaiters();
+        this.settleWaiters("reached");
         return true;
       case WatchMessageKind.CHANGE: {
         const p = this.position;
-        if (!p || p.epoch !== message.epoch) {
-          this.position = undefined;
-          return false;
-        }
+        // Resuming from our position makes the server send what we miss, or a RESYNC for a new epoch.
+        if (!p || p.epoch !== message.epoch) return false;
         if (sequence <= p.sequence) return true; // already applied
         if (sequence !== p.sequence + 1) return false;
         this.position = { epoch: p.epoch, sequence };
         this.handlers.change(message);
-        this.resolveWaiters();
+        this.settleWaiters("reached");
         return true;
       }
       default:

@@ -43,8 +43,23 @@ export class ValueNotifier<T> implements ValueListenable<T> {
 
   /** Sets the value; returns whether it changed (and listeners ran). */
   set(next: T): boolean {
+    if (!this.stage(next)) return false;
+    this.notify();
+    return true;
+  }
+
+  /**
+   * Sets the value without telling the listeners; returns whether it
+   * changed. The store stages every value of a state, then notifies, so a
+   * listener that reads another value never sees half a change.
+   */
+  stage(next: T): boolean {
     if (sameValue(this.current, next)) return false;
     this.current = deepFreeze(next);
+    return true;
+  }
+
+  notify(): void {
     for (const listener of [...this.listeners]) {
       try {
         listener();
@@ -52,7 +67,6 @@ export class ValueNotifier<T> implements ValueListenable<T> {
         this.onListenerError(err);
       }
     }
-    return true;
   }
 }
 
