@@ -1,12 +1,12 @@
 // The scripted cases, driven through CoHostStore (one store per actor):
 // the adapter's coHostState values and listener callbacks must follow the
 // same expected feeds, and its CompletionHandler the same outcomes.
-import { type Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import { CoHostLayoutTemplate, CoHostStatus, CoHostStore, type CompletionHandler, type SeatUserInfo } from "@cohost-kit/client";
 import { CoHostLayoutTemplateSchema, RoomAdminService } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { adminAuthorization, hostAuthorization, type Credentials } from "./credentials.js";
 import { Cast } from "./expectations.js";
-import { ConformanceFailure } from "./feed-watcher.js";
+import { ConformanceFailure, withTimeout } from "./feed-watcher.js";
 import type { Arg, CallStep, CaseSpec, EventSpec, ExpectedMessage, Outcome, PageStep, SnapshotStep, StateSpec, Step } from "./schema.js";
 import { codeName, outcomeOfError } from "./wire-case.js";
 
@@ -55,6 +55,7 @@ export class ClientCase {
   }
 
   async run(): Promise<void> {
+    let cleanupErrors: string[] = [];
     try {
       for (const name of [...this.spec.actors, ...(this.spec.extra_rooms ?? [])]) {
         const a = this.cast.actor(name);
@@ -73,9 +74,29 @@ export class ClientCase {
       }
     } finally {
       for (const s of this.stores.values()) s.store.dispose();
-      for (const name of this.opened)
-        await this.admin.closeRoom({ liveId: this.cast.actor(name).liveId }, this.adminHeaders()).catch(() => {});
+      cleanupErrors = await this.closeRooms();
     }
+    if (cleanupErrors.length > 0) throw new ConformanceFailure(`closing the case's rooms failed:\n  ${cleanupErrors.join("\n  ")}`);
+  }
+
+  /** Closes every room the case opened; a refusal other than NOT_FOUND (closed by the case) is an error. */
+  private async closeRooms(): Promise<string[]> {
+    const errors: string[] = [];
+    await Promise.all(
+      [...this.opened].map(async (name) => {
+        try {
+          await withTimeout(
+            this.admin.closeRoom({ liveId: this.cast.actor(name).liveId }, this.adminHeaders()),
+            this.options.timeoutMs,
+            "CloseRoom",
+          );
+        } catch (err) {
+          if (!(err instanceof ConnectError && err.code === Code.NotFound))
+            errors.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }),
+    );
+    return errors;
   }
 
   private adminHeaders() {
