@@ -19,6 +19,8 @@ export interface ServerConfig {
   replayLimit: number;
   corsOrigins: string[];
   logLevel: LogLevel;
+  /** GET /metrics: off, on the main port (port undefined), or on a port of its own. */
+  metrics: { enabled: boolean; port?: number };
 }
 
 export class ConfigError extends Error {
@@ -90,7 +92,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       .map((s) => s.trim())
       .filter(Boolean),
     logLevel,
+    metrics: { enabled: true },
   };
+  const metricsSwitch = env.COHOST_METRICS ?? "on";
+  if (!["on", "off"].includes(metricsSwitch)) problems.push(`COHOST_METRICS must be "on" or "off" (got "${metricsSwitch}")`);
+  const metricsPort = env.COHOST_METRICS_PORT ? number("COHOST_METRICS_PORT", 0, 0, 65535) : undefined;
+  config.metrics = { enabled: metricsSwitch !== "off", port: metricsPort };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -9,6 +9,7 @@ import {
 } from "./engine/engine.js";
 import { parseRequestKey, type HostInfo } from "./engine/records.js";
 import type { Outcome } from "./engine/refusal.js";
+import { noMetrics, type ServerMetrics } from "./metrics/server-metrics.js";
 import type { StateStore } from "./store/state-store.js";
 
 /**
@@ -20,10 +21,12 @@ export class CoHostCore {
     readonly store: StateStore,
     readonly engine: CoHostEngine,
     readonly clock: Clock,
+    metrics: Pick<ServerMetrics, "deadlineFired"> = noMetrics,
   ) {
-    store.startDeadlines(async (key) => {
+    store.startDeadlines(async (key, dueAt) => {
       const { from } = parseRequestKey(key);
-      await store.transact((tx) => engine.expireRequest(tx, from));
+      const ended = await store.transact((tx) => engine.expireRequest(tx, from));
+      if (ended > 0) metrics.deadlineFired(clock.now() - dueAt);
     });
   }
 

@@ -4,6 +4,7 @@ import { systemClock } from "./clock.js";
 import { ConfigError, loadConfig, type ServerConfig } from "./config.js";
 import { devCredentialsPath, writeDevCredentials } from "./dev-credentials.js";
 import { createLogger } from "./logger.js";
+import { PrometheusMetrics } from "./metrics/prometheus-metrics.js";
 import { CoHostServer } from "./server.js";
 import { mintHostToken } from "./service/auth.js";
 import { createStore } from "./store/create-store.js";
@@ -20,16 +21,27 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const store = await createStore(config, systemClock, logger);
+  const metrics = config.metrics.enabled ? new PrometheusMetrics({ processMetrics: true }) : undefined;
+  const store = await createStore(config, systemClock, logger, metrics);
   const server = new CoHostServer({
     tokenSecret: config.tokenSecret,
     adminKey: config.adminKey,
     store,
     logger,
+    metrics: metrics ?? false,
     engine: { rateLimit: config.rateLimit, idempotencyTtlMs: config.idempotencyTtlMs },
     watch: { keepAliveMs: config.keepAliveMs },
   });
-  const listener = await server.listen({ port: config.port, host: config.host, corsOrigins: config.corsOrigins });
+  const listener = await server.listen({
+    port: config.port,
+    host: config.host,
+    corsOrigins: config.corsOrigins,
+    metricsRoute: config.metrics.port === undefined,
+  });
+  const metricsUrl =
+    config.metrics.port === undefined
+      ? metrics && `${listener.url}/metrics`
+      : (await server.listenMetrics({ port: config.metrics.port, host: config.host })).url;
   if (config.mode === "development") await printDevBanner(config, listener.url);
   // Logged last: "listening" tells supervisors and tests that everything is ready.
   logger.info("listening", {
@@ -37,6 +49,7 @@ async function main(): Promise<void> {
     pid: process.pid,
     mode: config.mode,
     store: store.kind,
+    metrics: metricsUrl ?? "off",
     protocols: ["connect", "grpc", "grpc-web"],
     http: ["1.1", "2 (h2c, prior knowledge)"],
   });

@@ -6,11 +6,15 @@ import { systemClock, type Clock, type Scheduler } from "./clock.js";
 import { CoHostCore } from "./core.js";
 import { CoHostEngine, defaultEngineConfig, type EngineConfig } from "./engine/engine.js";
 import type { WatchOptions } from "./feed/watch.js";
-import { listen, type NodeHandlerFn, type RunningListener } from "./http/listener.js";
+import { listen, type HttpRoute, type NodeHandlerFn, type RunningListener } from "./http/listener.js";
+import { listenMetrics, metricsRoute } from "./http/metrics-route.js";
 import { silentLogger, type Logger } from "./logger.js";
+import { PrometheusMetrics } from "./metrics/prometheus-metrics.js";
+import { noMetrics } from "./metrics/server-metrics.js";
 import { roomAdminServiceImpl } from "./service/admin-service.js";
 import { AdminAuthenticator, HostAuthenticator } from "./service/auth.js";
 import { coHostServiceImpl } from "./service/cohost-service.js";
+import { callObserver } from "./service/call-observer.js";
 import { adminAuthInterceptor, errorBoundary, hostAuthInterceptor } from "./service/interceptors.js";
 import { MemoryStore } from "./store/memory-store.js";
 import type { StateStore } from "./store/state-store.js";
@@ -30,6 +34,22 @@ export interface CoHostServerOptions {
   readMaxBytes?: number;
   /** Extra interceptors around both services, outermost first. */
   interceptors?: Interceptor[];
+  /**
+   * Where the server reports its metrics (served at GET /metrics); a new
+   * registry by default, `false` for none. Pass the same instance to a
+   * RedisStore you create, so its series land in the same registry.
+   */
+  metrics?: PrometheusMetrics | false;
+}
+
+export interface ListenOptions {
+  port?: number;
+  host?: string;
+  corsOrigins?: string[];
+  /** Serve GET /metrics on this listener (default true when the server has metrics). */
+  metricsRoute?: boolean;
+  /** More GET endpoints (e.g. the playground's files). */
+  routes?: HttpRoute[];
 }
 
 export const defaultWatchOptions: WatchOptions = { keepAliveMs: 15_000, maxQueued: 1_024 };
@@ -39,25 +59,32 @@ export class CoHostServer {
   readonly store: StateStore;
   readonly clock: Clock & Scheduler;
   readonly routes: (router: ConnectRouter) => void;
+  /** Undefined when the server was made with `metrics: false`. */
+  readonly metrics: PrometheusMetrics | undefined;
   private readonly logger: Logger;
   private readonly shutdown = new AbortController();
   private readonly listeners = new Set<RunningListener>();
+  private readonly extraListeners = new Set<{ close(): Promise<void> }>();
 
   constructor(options: CoHostServerOptions) {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.store = options.store ?? new MemoryStore({ clock: this.clock });
+    this.metrics = options.metrics === false ? undefined : (options.metrics ?? new PrometheusMetrics());
+    this.metrics?.watchStore(this.store);
+    const metrics = this.metrics ?? noMetrics;
     const engine = new CoHostEngine({ ...defaultEngineConfig, ...options.engine });
-    this.core = new CoHostCore(this.store, engine, this.clock);
+    this.core = new CoHostCore(this.store, engine, this.clock, metrics);
     const hostAuth = new HostAuthenticator(options.tokenSecret, this.clock);
     const adminAuth = new AdminAuthenticator(options.adminKey);
-    const outer = [...(options.interceptors ?? []), errorBoundary(this.logger)];
+    const outer = [callObserver(this.logger, metrics), ...(options.interceptors ?? []), errorBoundary(this.logger)];
     const handlerOptions = { readMaxBytes: options.readMaxBytes ?? 1024 * 1024 };
     const coHost = coHostServiceImpl({
       core: this.core,
       clock: this.clock,
       watch: { ...defaultWatchOptions, ...options.watch },
       shutdown: this.shutdown.signal,
+      metrics,
     });
     const admin = roomAdminServiceImpl(this.core);
     this.routes = (router) => {
@@ -71,8 +98,11 @@ export class CoHostServer {
     return connectNodeAdapter({ routes: this.routes });
   }
 
-  async listen(options: { port?: number; host?: string; corsOrigins?: string[] } = {}): Promise<RunningListener> {
+  async listen(options: ListenOptions = {}): Promise<RunningListener> {
+    const routes = [...(options.routes ?? [])];
+    if (this.metrics && options.metricsRoute !== false) routes.unshift(metricsRoute(this.metrics, this.logger));
     const listener = await listen({
+      routes,
       port: options.port ?? 0,
       host: options.host ?? "127.0.0.1",
       handler: this.handler(),
@@ -87,10 +117,20 @@ export class CoHostServer {
     return listener;
   }
 
+  /** Serves only GET /metrics on a port of its own (closed with the server). */
+  async listenMetrics(options: { port: number; host: string }): Promise<{ url: string }> {
+    if (!this.metrics) throw new Error("this server has no metrics");
+    const listener = await listenMetrics(this.metrics, this.logger, options);
+    this.extraListeners.add(listener);
+    return listener;
+  }
+
   /** Ends every stream (UNAVAILABLE, so clients resume), closes listeners and the store. */
   async close(graceMs = 2_000): Promise<void> {
     this.shutdown.abort();
     await Promise.all([...this.listeners].map((l) => l.close(graceMs)));
+    await Promise.all([...this.extraListeners].map((l) => l.close()));
+    this.extraListeners.clear();
     this.listeners.clear();
     await this.store.close();
   }

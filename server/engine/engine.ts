@@ -123,11 +123,16 @@ export class CoHostEngine {
     return this.done(draft, success(this.snapshot(draft, room.value)));
   }
 
-  /** Ends the due requests of room `from` (R7); the deadline timer's entry point. */
-  expireRequest(tx: Transaction, from: string): void {
-    const draft = this.draft(tx);
+  /** Ends the due requests of room `from` (R7); the deadline timer's entry point. Returns how many ended. */
+  expireRequest(tx: Transaction, from: string): number {
+    let ended = 0;
+    const draft = new Draft(tx, (d, f, t) => {
+      ended++;
+      this.timeOut(d, f, t);
+    });
     draft.load(from);
     draft.finish();
+    return ended;
   }
 
   // ---- host calls (R4, R8-R12) -------------------------------------------

@@ -1,7 +1,16 @@
 import type { WatchCoHostResponse } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import type { Clock, Scheduler } from "../clock.js";
 
-export type Next = { kind: "message"; message: WatchCoHostResponse } | { kind: "idle" } | { kind: "aborted" } | { kind: "overflow" };
+export type Next =
+  | { kind: "message"; message: WatchCoHostResponse; committedAt: number | undefined }
+  | { kind: "idle" }
+  | { kind: "aborted" }
+  | { kind: "overflow" };
+
+interface Queued {
+  message: WatchCoHostResponse;
+  committedAt: number | undefined;
+}
 
 /**
  * Messages for one watcher, between the store's publish and the stream's
@@ -9,7 +18,7 @@ export type Next = { kind: "message"; message: WatchCoHostResponse } | { kind: "
  * and resumes from the replay log instead of growing server memory.
  */
 export class FeedQueue {
-  private items: WatchCoHostResponse[] = [];
+  private items: Queued[] = [];
   private overflowed = false;
   private wake: (() => void) | undefined;
 
@@ -18,12 +27,12 @@ export class FeedQueue {
     private readonly clock: Clock & Scheduler,
   ) {}
 
-  push(message: WatchCoHostResponse): void {
+  push(message: WatchCoHostResponse, committedAt?: number): void {
     if (this.items.length >= this.limit) {
       this.overflowed = true;
       this.items = [];
     } else {
-      this.items.push(message);
+      this.items.push({ message, committedAt });
     }
     this.wake?.();
   }
@@ -32,8 +41,8 @@ export class FeedQueue {
   async next(signal: AbortSignal, idleMs: number): Promise<Next> {
     for (;;) {
       if (this.overflowed) return { kind: "overflow" };
-      const message = this.items.shift();
-      if (message) return { kind: "message", message };
+      const item = this.items.shift();
+      if (item) return { kind: "message", ...item };
       if (signal.aborted) return { kind: "aborted" };
       const woken = await new Promise<"wake" | "idle" | "aborted">((resolve) => {
         const done = (result: "wake" | "idle" | "aborted") => {

@@ -7,6 +7,7 @@ import { WatchCoHostResponseSchema, WatchMessageKind, type WatchCoHostResponse }
 import type { Clock, Scheduler } from "../clock.js";
 import type { CoHostCore } from "../core.js";
 import type { RoomSnapshot } from "../engine/engine.js";
+import type { FeedMetrics } from "../metrics/server-metrics.js";
 import { refusalError } from "../service/errors.js";
 import type { FeedBus } from "../store/state-store.js";
 import { FeedQueue } from "./feed-queue.js";
@@ -17,6 +18,15 @@ export interface WatchOptions {
   maxQueued: number;
 }
 
+/** What a watch needs besides its request. */
+export interface WatchContext {
+  core: CoHostCore;
+  feeds: FeedBus;
+  clock: Clock & Scheduler;
+  options: WatchOptions;
+  metrics: FeedMetrics;
+}
+
 export interface WatchRequest {
   liveId: string;
   resumeEpoch: string;
@@ -24,10 +34,7 @@ export interface WatchRequest {
 }
 
 export async function* watchRoom(
-  core: CoHostCore,
-  feeds: FeedBus,
-  clock: Clock & Scheduler,
-  options: WatchOptions,
+  { core, feeds, clock, options, metrics }: WatchContext,
   caller: string,
   request: WatchRequest,
   signal: AbortSignal,
@@ -35,7 +42,8 @@ export async function* watchRoom(
   const keepAliveInterval = durationFromMs(options.keepAliveMs);
   const queue = new FeedQueue(options.maxQueued, clock);
   // Subscribe before reading, so nothing between the read and the first live message is lost.
-  const unsubscribe = await feeds.subscribe(request.liveId, (m) => queue.push(m));
+  const unsubscribe = await feeds.subscribe(request.liveId, (m, committedAt) => queue.push(m, committedAt));
+  metrics.watchOpened();
   try {
     const outcome = await core.hostRoom(caller, request.liveId);
     if (!outcome.ok) throw refusalError(outcome.refusal);
@@ -53,12 +61,14 @@ export async function* watchRoom(
       });
       last = request.resumeAfterSequence;
       for (const message of missed) {
+        metrics.replayed(1);
         yield message;
         last = Number(message.sequence);
         if (message.roomClosed) return;
       }
     } else {
       const kind = request.resumeEpoch ? WatchMessageKind.RESYNC : WatchMessageKind.SNAPSHOT;
+      if (kind === WatchMessageKind.RESYNC) metrics.resynced();
       yield snapshotMessage(kind, room, keepAliveInterval);
       last = room.position.sequence;
     }
@@ -67,6 +77,7 @@ export async function* watchRoom(
       const next = await queue.next(signal, options.keepAliveMs);
       if (next.kind === "aborted") return;
       if (next.kind === "overflow") {
+        metrics.overflowed();
         throw new ConnectError("watcher fell too far behind; resume from the last sequence", Code.Unavailable);
       }
       if (next.kind === "idle") {
@@ -82,6 +93,7 @@ export async function* watchRoom(
         if (!gap) throw new ConnectError("feed gap; resume from the last sequence", Code.Unavailable);
         for (const m of gap) {
           if (Number(m.sequence) > sequence) break;
+          metrics.replayed(1);
           yield m;
           last = Number(m.sequence);
           if (m.roomClosed) return;
@@ -89,10 +101,12 @@ export async function* watchRoom(
         continue;
       }
       yield message;
+      if (next.committedAt !== undefined) metrics.delivered(clock.now() - next.committedAt);
       last = sequence;
       if (message.roomClosed) return;
     }
   } finally {
+    metrics.watchClosed();
     unsubscribe();
   }
 }

@@ -22,7 +22,18 @@ export interface ListenOptions {
   /** Origins browsers may call from; ["*"] for any. */
   corsOrigins: string[];
   logger: Logger;
+  /** Plain GET endpoints beside the RPCs (e.g. /metrics, the playground), tried in order. */
+  routes?: readonly HttpRoute[];
 }
+
+export type AnyRequest = http.IncomingMessage | http2.Http2ServerRequest;
+export type AnyResponse = http.ServerResponse | http2.Http2ServerResponse;
+
+/**
+ * Answers a GET or HEAD request for `path` (the URL without its query) and
+ * returns true, or returns false to leave it to the next route.
+ */
+export type HttpRoute = (path: string, req: AnyRequest, res: AnyResponse) => boolean;
 
 export interface RunningListener {
   port: number;
@@ -34,9 +45,6 @@ export interface RunningListener {
 }
 
 const PREFACE = Buffer.from("PRI * HTTP/2.0");
-
-type AnyRequest = http.IncomingMessage | http2.Http2ServerRequest;
-type AnyResponse = http.ServerResponse | http2.Http2ServerResponse;
 
 export async function listen(options: ListenOptions): Promise<RunningListener> {
   const onRequest = requestListener(options);
@@ -127,6 +135,7 @@ function requestListener(options: ListenOptions) {
   const allowedHeaders = [...connectCors.allowedHeaders, "Authorization"].join(", ");
   const exposedHeaders = connectCors.exposedHeaders.join(", ");
   const allowedMethods = connectCors.allowedMethods.join(", ");
+  const routes = options.routes ?? [];
 
   return (req: AnyRequest, res: AnyResponse) => {
     const origin = req.headers.origin;
@@ -155,6 +164,12 @@ function requestListener(options: ListenOptions) {
         },
       );
       return;
+    }
+    if (routes.length > 0 && (req.method === "GET" || req.method === "HEAD")) {
+      const url = req.url ?? "/";
+      const query = url.indexOf("?");
+      const path = query < 0 ? url : url.slice(0, query);
+      for (const route of routes) if (route(path, req, res)) return;
     }
     options.handler(req, res);
   };

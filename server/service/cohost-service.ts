@@ -18,6 +18,7 @@ import type { Clock, Scheduler } from "../clock.js";
 import type { CoHostCore } from "../core.js";
 import type { FeedPosition, IdempotencyKey } from "../engine/engine.js";
 import type { Outcome } from "../engine/refusal.js";
+import type { FeedMetrics } from "../metrics/server-metrics.js";
 import { watchRoom, type WatchOptions } from "../feed/watch.js";
 import { decodeCursor, encodeCursor, isViolation } from "./cursor.js";
 import { throwIfInvalid, unwrapOutcome } from "./errors.js";
@@ -32,6 +33,7 @@ export interface CoHostServiceDeps {
   watch: WatchOptions;
   /** Aborts every open stream when the server shuts down. */
   shutdown: AbortSignal;
+  metrics: FeedMetrics;
 }
 
 export function coHostServiceImpl(deps: CoHostServiceDeps): ServiceImpl<typeof CoHostService> {
@@ -151,10 +153,7 @@ export function coHostServiceImpl(deps: CoHostServiceDeps): ServiceImpl<typeof C
       );
       const signal = AbortSignal.any([ctx.signal, deps.shutdown]);
       const stream = watchRoom(
-        core,
-        core.store.feeds,
-        deps.clock,
-        deps.watch,
+        { core, feeds: core.store.feeds, clock: deps.clock, options: deps.watch, metrics: deps.metrics },
         callerOf(ctx),
         {
           liveId: req.liveId,

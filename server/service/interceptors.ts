@@ -1,5 +1,6 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "../logger.js";
+import { StoreUnavailableError } from "../store/store-outage.js";
 import { callerKey } from "./cohost-service.js";
 import type { AdminAuthenticator, HostAuthenticator } from "./auth.js";
 
@@ -21,11 +22,13 @@ export function adminAuthInterceptor(auth: AdminAuthenticator): Interceptor {
 
 /**
  * No request can leak internals or crash the process: anything that is not
- * already a ConnectError is logged and answered as a bare INTERNAL.
+ * already a ConnectError is logged and answered as a bare INTERNAL. A store
+ * outage is UNAVAILABLE (retry), logged by the store once per outage.
  */
 export function errorBoundary(logger: Logger): Interceptor {
   const sanitize = (err: unknown, procedure: string): ConnectError => {
     if (err instanceof ConnectError) return err;
+    if (err instanceof StoreUnavailableError) return new ConnectError("store unavailable; retry", Code.Unavailable);
     logger.error("unexpected error", { procedure, error: err instanceof Error ? err.stack : String(err) });
     return new ConnectError("internal error", Code.Internal);
   };

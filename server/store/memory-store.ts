@@ -2,6 +2,7 @@ import type { WatchCoHostResponse } from "@cohost-kit/spec/cohost/v1/cohost_pb.j
 import { systemClock, type Clock, type Scheduler } from "../clock.js";
 import type { ConnectionRecord, HostInfo, RoomRecord } from "../engine/records.js";
 import type { IdempotencyRecord, Transaction } from "../engine/transaction.js";
+import type { StoreCensus } from "../metrics/server-metrics.js";
 import { BufferedTransaction } from "./buffered-transaction.js";
 import { FeedLog } from "./feed-log.js";
 import { SortedKeys } from "./sorted-keys.js";
@@ -33,7 +34,7 @@ export class MemoryStore implements StateStore, FeedBus {
   private readonly deadlineTimers = new Map<string, { cancel(): void }>();
   private readonly logs = new Map<string, FeedLog>();
   private readonly listeners = new Map<string, Set<FeedListener>>();
-  private onDue: ((key: string) => Promise<void>) | undefined;
+  private onDue: ((key: string, dueAt: number) => Promise<void>) | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -52,12 +53,18 @@ export class MemoryStore implements StateStore, FeedBus {
     return this.roomIds.after(after, limit).map((id) => this.rooms.get(id)!.host);
   }
 
-  startDeadlines(onDue: (requestKey: string) => Promise<void>): void {
+  startDeadlines(onDue: (requestKey: string, dueAt: number) => Promise<void>): void {
     this.onDue = onDue;
   }
 
   async ping(): Promise<boolean> {
     return true;
+  }
+
+  async census(): Promise<StoreCensus> {
+    const connectionsBySize = new Map<number, number>();
+    for (const c of this.connections.values()) connectionsBySize.set(c.members.length, (connectionsBySize.get(c.members.length) ?? 0) + 1);
+    return { rooms: this.rooms.size, pendingRequests: this.deadlineTimers.size, connectionsBySize };
   }
 
   async close(): Promise<void> {
@@ -131,14 +138,15 @@ export class MemoryStore implements StateStore, FeedBus {
       if (at !== null) {
         const timer = this.clock.schedule(at, () => {
           this.deadlineTimers.delete(key);
-          void this.onDue?.(key);
+          void this.onDue?.(key, at);
         });
         this.deadlineTimers.set(key, timer);
       }
     }
+    const committedAt = this.clock.now();
     for (const [liveId, message] of tx.feed) {
       this.logs.get(liveId)?.append(message);
-      this.publish(liveId, message);
+      this.publish(liveId, message, committedAt);
     }
     for (const liveId of closed) this.logs.delete(liveId);
   }
@@ -156,12 +164,12 @@ export class MemoryStore implements StateStore, FeedBus {
     }
   }
 
-  private publish(liveId: string, message: WatchCoHostResponse): void {
+  private publish(liveId: string, message: WatchCoHostResponse, committedAt: number): void {
     const set = this.listeners.get(liveId);
     if (!set) return;
     for (const listener of [...set]) {
       try {
-        listener(message);
+        listener(message, committedAt);
       } catch {
         // A failing watcher must not stop the others or the commit.
       }

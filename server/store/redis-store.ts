@@ -12,8 +12,10 @@ import { systemClock, type Clock, type Scheduler } from "../clock.js";
 import type { ConnectionRecord, HostInfo, RoomRecord } from "../engine/records.js";
 import type { IdempotencyRecord, Transaction } from "../engine/transaction.js";
 import { silentLogger, type Logger } from "../logger.js";
+import { noMetrics, type StoreCensus, type StoreMetrics } from "../metrics/server-metrics.js";
 import { BufferedTransaction } from "./buffered-transaction.js";
 import type { StateStore, FeedBus, FeedListener } from "./state-store.js";
+import { OutageLog, StoreUnavailableError } from "./store-outage.js";
 
 export interface RedisStoreOptions {
   url: string;
@@ -26,6 +28,7 @@ export interface RedisStoreOptions {
   /** Longest wait between two looks at the deadline index (deadlines set elsewhere wake us sooner). */
   deadlinePollMs?: number;
   logger?: Logger;
+  metrics?: StoreMetrics;
 }
 
 /** Thrown inside a transition when it reads a key not fetched yet; the store fetches and reruns. */
@@ -33,7 +36,20 @@ class NeedKeys {
   constructor(readonly keys: string[]) {}
 }
 
+/** An error of the transition itself (not of Redis), passed through as is. */
+class TransitionFailed {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * Feed messages travel over pub/sub as a 0 byte (never the first byte of a
+ * protobuf message), the commit time (float64, ms), then the message, so
+ * receivers can measure pub/sub lag. The replay log holds bare messages.
+ */
+const TIMED = 0;
+
 const MAX_ATTEMPTS = 200;
+const MAX_CONNECTION_SIZE = 9; // the largest layout capacity (R6)
 
 export class RedisStore implements StateStore, FeedBus {
   readonly kind = "redis";
@@ -41,6 +57,8 @@ export class RedisStore implements StateStore, FeedBus {
   private readonly clock: Clock & Scheduler;
   private readonly replayLimit: number;
   private readonly logger: Logger;
+  private readonly metrics: StoreMetrics;
+  private readonly outage: OutageLog;
   private readonly idle: Redis[] = [];
   private readonly waiting: ((conn: Redis) => void)[] = [];
   private readonly listeners = new Map<string, Set<FeedListener>>();
@@ -49,7 +67,7 @@ export class RedisStore implements StateStore, FeedBus {
   private closed = false;
   private deadlineTimer: { cancel(): void } | undefined;
   private deadlineLoop: Promise<void> | undefined;
-  private onDue: ((key: string) => Promise<void>) | undefined;
+  private onDue: ((key: string, dueAt: number) => Promise<void>) | undefined;
   private readonly deadlinePollMs: number;
 
   private constructor(
@@ -62,6 +80,8 @@ export class RedisStore implements StateStore, FeedBus {
     this.clock = options.clock ?? systemClock;
     this.replayLimit = options.replayLimit ?? 256;
     this.logger = options.logger ?? silentLogger;
+    this.metrics = options.metrics ?? noMetrics;
+    this.outage = new OutageLog(this.logger, "redis", () => this.clock.now());
     this.idle.push(...pool);
     this.deadlinePollMs = options.deadlinePollMs ?? 500;
     subscriber.on("messageBuffer", (channel: Buffer, payload: Buffer) => this.onMessage(channel.toString(), payload));
@@ -70,7 +90,14 @@ export class RedisStore implements StateStore, FeedBus {
   }
 
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
-    const make = () => new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 2, enableReadyCheck: true });
+    // ioredis reports connection trouble as "error" events (printed to stderr when nobody
+    // listens); they go to the store's outage log, once per outage.
+    let onError = (_err: Error) => {};
+    const make = () => {
+      const conn = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 2, enableReadyCheck: true });
+      conn.on("error", (err: Error) => onError(err));
+      return conn;
+    };
     const main = make();
     const subscriber = make();
     const pool = Array.from({ length: options.poolSize ?? 8 }, make);
@@ -81,6 +108,9 @@ export class RedisStore implements StateStore, FeedBus {
       throw new Error(`cannot reach Redis at ${options.url}: ${err instanceof Error ? err.message : String(err)}`);
     }
     const store = new RedisStore(main, subscriber, pool, options.prefix, options);
+    onError = (err) => {
+      if (!store.closed) store.outage.failed(err);
+    };
     await subscriber.subscribe(store.key("deadlines-changed"));
     return store;
   }
@@ -107,32 +137,56 @@ export class RedisStore implements StateStore, FeedBus {
     return this.key(`log:${liveId}`);
   }
 
+  private sizeKey(size: number): string {
+    return this.key(`connections-of-size:${size}`);
+  }
+
   private feedChannel(liveId: string): string {
     return this.key(`feed:${liveId}`);
   }
 
   // ---- transactions ------------------------------------------------------------
 
-  async transact<T>(transition: (tx: Transaction) => T): Promise<T> {
-    if (this.closed) throw new Error("store is closed");
-    const conn = await this.acquire();
+  /** Runs a Redis operation; a failure of Redis becomes StoreUnavailableError and feeds the outage log. */
+  private async guarded<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new StoreUnavailableError(new Error("store is closed"));
     try {
-      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-        const run = await this.runTransition(conn, transition);
-        if (run !== "conflict" && (await this.commit(conn, run.tx))) return run.result;
-        // Another instance changed a key this transition read: run it again on fresh data.
-        await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, attempt * 2)));
-      }
-      throw new Error(`transaction did not commit after ${MAX_ATTEMPTS} attempts (contention)`);
-    } finally {
-      this.release(conn);
+      const result = await operation();
+      this.outage.recovered();
+      return result;
+    } catch (err) {
+      if (err instanceof TransitionFailed) throw err.error;
+      if (err instanceof StoreUnavailableError) throw err;
+      this.outage.failed(err);
+      throw new StoreUnavailableError(err);
     }
+  }
+
+  transact<T>(transition: (tx: Transaction) => T): Promise<T> {
+    return this.guarded(async () => {
+      const conn = await this.acquire();
+      const trips = { count: 0 };
+      let attempt = 1;
+      try {
+        for (; attempt <= MAX_ATTEMPTS; attempt++) {
+          const run = await this.runTransition(conn, transition, trips);
+          if (run !== "conflict" && (await this.commit(conn, run.tx, trips))) return run.result;
+          // Another instance changed a key this transition read: run it again on fresh data.
+          await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, attempt * 2)));
+        }
+        throw new Error(`transaction did not commit after ${MAX_ATTEMPTS} attempts (contention)`);
+      } finally {
+        this.metrics.redisTransaction(Math.min(attempt, MAX_ATTEMPTS), trips.count);
+        this.release(conn);
+      }
+    });
   }
 
   /** Runs the transition, fetching (and WATCHing) each key it reads, until it completes. */
   private async runTransition<T>(
     conn: Redis,
     transition: (tx: Transaction) => T,
+    trips: { count: number },
   ): Promise<{ tx: RedisTransaction; result: T } | "conflict"> {
     const cache = new Map<string, string | null>();
     for (;;) {
@@ -150,10 +204,12 @@ export class RedisStore implements StateStore, FeedBus {
           // Keys fetched at different moments disagree if another instance committed in
           // between, and the transition may trip over that. An empty EXEC tells: null means
           // a watched key changed, so the caller runs it again on fresh data.
+          trips.count++;
           if ((await conn.multi().exec()) === null) return "conflict";
-          throw err;
+          throw new TransitionFailed(err);
         }
         const keys = [...new Set(err.keys)];
+        trips.count++;
         const [watched, values] = (await conn
           .pipeline()
           .watch(...keys)
@@ -166,7 +222,8 @@ export class RedisStore implements StateStore, FeedBus {
     }
   }
 
-  private async commit(conn: Redis, tx: RedisTransaction): Promise<boolean> {
+  private async commit(conn: Redis, tx: RedisTransaction, trips: { count: number }): Promise<boolean> {
+    trips.count++;
     if (!tx.hasWrites()) {
       await conn.unwatch();
       return true;
@@ -175,6 +232,14 @@ export class RedisStore implements StateStore, FeedBus {
     for (const [id, c] of tx.connections) {
       if (c) multi.set(this.connectionKey(id), JSON.stringify(c));
       else multi.del(this.connectionKey(id));
+      // Connection ids by size, kept in step with the records for the metrics census
+      // (sets, so Redis drops each one when it empties).
+      const before = tx.storedSize(id);
+      const after = c ? c.members.length : 0;
+      if (before !== after) {
+        if (before > 0) multi.srem(this.sizeKey(before), id);
+        if (after > 0) multi.sadd(this.sizeKey(after), id);
+      }
     }
     const closed: string[] = [];
     for (const [liveId, room] of tx.rooms) {
@@ -198,12 +263,15 @@ export class RedisStore implements StateStore, FeedBus {
         deadlinesAdded = true;
       }
     }
+    const header = Buffer.alloc(9);
+    header.writeUInt8(TIMED, 0);
+    header.writeDoubleBE(this.clock.now(), 1);
     for (const [liveId, message] of tx.feed) {
       const bytes = Buffer.from(toBinary(WatchCoHostResponseSchema, message));
       multi.rpush(this.logKey(liveId), bytes);
       multi.ltrim(this.logKey(liveId), -this.replayLimit, -1);
       // Published inside EXEC, so every instance receives a room's messages in commit order.
-      multi.publish(this.feedChannel(liveId), bytes);
+      multi.publish(this.feedChannel(liveId), Buffer.concat([header, bytes]));
     }
     for (const liveId of closed) multi.del(this.logKey(liveId));
     if (deadlinesAdded) multi.publish(this.key("deadlines-changed"), "1");
@@ -227,7 +295,11 @@ export class RedisStore implements StateStore, FeedBus {
 
   // ---- reads -------------------------------------------------------------------
 
-  async listRooms(after: string, limit: number): Promise<HostInfo[]> {
+  listRooms(after: string, limit: number): Promise<HostInfo[]> {
+    return this.guarded(() => this.readRooms(after, limit));
+  }
+
+  private async readRooms(after: string, limit: number): Promise<HostInfo[]> {
     const hosts: HostInfo[] = [];
     let from = after;
     // A room can close between the index read and the record read; read on so a
@@ -244,7 +316,11 @@ export class RedisStore implements StateStore, FeedBus {
     return hosts;
   }
 
-  async replay(liveId: string, epoch: string, afterSequence: number): Promise<WatchCoHostResponse[] | undefined> {
+  replay(liveId: string, epoch: string, afterSequence: number): Promise<WatchCoHostResponse[] | undefined> {
+    return this.guarded(() => this.readLog(liveId, epoch, afterSequence));
+  }
+
+  private async readLog(liveId: string, epoch: string, afterSequence: number): Promise<WatchCoHostResponse[] | undefined> {
     const [[, room], [, log]] = (await this.main.multi().get(this.roomKey(liveId)).lrangeBuffer(this.logKey(liveId), 0, -1).exec()) as [
       [unknown, string | null],
       [unknown, Buffer[]],
@@ -262,7 +338,12 @@ export class RedisStore implements StateStore, FeedBus {
     let set = this.listeners.get(liveId);
     if (!set) {
       this.listeners.set(liveId, (set = new Set()));
-      await this.subscriber.subscribe(this.feedChannel(liveId));
+      try {
+        await this.guarded(() => this.subscriber.subscribe(this.feedChannel(liveId)));
+      } catch (err) {
+        if (this.listeners.get(liveId) === set && set.size === 0) this.listeners.delete(liveId);
+        throw err;
+      }
     }
     set.add(listener);
     return () => {
@@ -278,10 +359,23 @@ export class RedisStore implements StateStore, FeedBus {
   private onMessage(channel: string, payload: Buffer): void {
     if (channel === this.key("deadlines-changed")) return void this.armDeadlines(0);
     const liveId = channel.slice(this.key("feed:").length);
-    this.deliver(liveId, fromBinary(WatchCoHostResponseSchema, payload));
+    let committedAt: number | undefined;
+    let message: WatchCoHostResponse;
+    try {
+      if (payload[0] === TIMED && payload.length >= 9) {
+        committedAt = payload.readDoubleBE(1);
+        this.metrics.pubsubDelivered(this.clock.now() - committedAt);
+        payload = payload.subarray(9);
+      }
+      message = fromBinary(WatchCoHostResponseSchema, payload);
+    } catch (err) {
+      this.logger.warn("unreadable feed message on pub/sub", { channel, error: String(err) });
+      return;
+    }
+    this.deliver(liveId, message, committedAt);
   }
 
-  private deliver(liveId: string, message: WatchCoHostResponse): void {
+  private deliver(liveId: string, message: WatchCoHostResponse, committedAt?: number): void {
     const set = this.listeners.get(liveId);
     if (!set) return;
     const sequence = Number(message.sequence);
@@ -290,7 +384,7 @@ export class RedisStore implements StateStore, FeedBus {
     this.delivered.set(liveId, { epoch: message.epoch, sequence });
     for (const listener of [...set]) {
       try {
-        listener(message);
+        listener(message, committedAt);
       } catch {
         // A failing watcher must not stop the others.
       }
@@ -306,7 +400,7 @@ export class RedisStore implements StateStore, FeedBus {
 
   // ---- deadlines, fired once cluster-wide ---------------------------------------------
 
-  startDeadlines(onDue: (requestKey: string) => Promise<void>): void {
+  startDeadlines(onDue: (requestKey: string, dueAt: number) => Promise<void>): void {
     this.onDue = onDue;
     this.armDeadlines(0);
   }
@@ -318,21 +412,24 @@ export class RedisStore implements StateStore, FeedBus {
     this.deadlineTimer = this.clock.schedule(this.clock.now() + delayMs, () => {
       this.deadlineLoop = (this.deadlineLoop ?? Promise.resolve())
         .then(() => this.fireDue())
-        .catch((err: unknown) => {
-          this.logger.warn("deadline check failed", { error: String(err) });
-          this.armDeadlines(this.deadlinePollMs);
-        });
+        .then(
+          () => this.outage.recovered(),
+          (err: unknown) => {
+            this.outage.failed(err);
+            this.armDeadlines(this.deadlinePollMs);
+          },
+        );
     });
   }
 
   private async fireDue(): Promise<void> {
     if (this.closed) return;
     const now = this.clock.now();
-    const due = await this.main.zrangebyscore(this.key("deadlines"), "-inf", now, "LIMIT", 0, 100);
-    for (const key of due) await this.onDue!(key);
+    const due = await this.main.zrangebyscore(this.key("deadlines"), "-inf", now, "WITHSCORES", "LIMIT", 0, 100);
+    for (let i = 0; i + 1 < due.length; i += 2) await this.onDue!(due[i]!, Number(due[i + 1]));
     const next = await this.main.zrange(this.key("deadlines"), 0, 0, "WITHSCORES");
     const nextAt = next.length === 2 ? Number(next[1]) : Infinity;
-    const wait = due.length === 100 ? 0 : Math.max(0, Math.min(this.deadlinePollMs, nextAt - this.clock.now()));
+    const wait = due.length === 200 ? 0 : Math.max(0, Math.min(this.deadlinePollMs, nextAt - this.clock.now()));
     this.armDeadlines(wait);
   }
 
@@ -340,10 +437,24 @@ export class RedisStore implements StateStore, FeedBus {
 
   async ping(): Promise<boolean> {
     try {
-      return (await this.main.ping()) === "PONG";
+      return (await this.guarded(() => this.main.ping())) === "PONG";
     } catch {
       return false;
     }
+  }
+
+  census(): Promise<StoreCensus> {
+    return this.guarded(async () => {
+      const multi = this.main.multi().zcard(this.key("rooms")).zcard(this.key("deadlines"));
+      for (let size = 2; size <= MAX_CONNECTION_SIZE; size++) multi.scard(this.sizeKey(size));
+      const counts = ((await multi.exec()) ?? []).map(([err, value]) => {
+        if (err) throw err;
+        return value as number;
+      });
+      const connectionsBySize = new Map<number, number>();
+      counts.slice(2).forEach((count, i) => count > 0 && connectionsBySize.set(i + 2, count));
+      return { rooms: counts[0] ?? 0, pendingRequests: counts[1] ?? 0, connectionsBySize };
+    });
   }
 
   async close(): Promise<void> {
@@ -366,6 +477,12 @@ class RedisTransaction extends BufferedTransaction {
     private readonly idempotencyKey: (key: string) => string,
   ) {
     super(now);
+  }
+
+  /** Members of connection `id` as last read from Redis (0: none), for the size census. */
+  storedSize(id: string): number {
+    const value = this.cache.get(this.connectionKey(id));
+    return value ? (JSON.parse(value) as ConnectionRecord).members.length : 0;
   }
 
   hasWrites(): boolean {

@@ -1,6 +1,7 @@
 import type { WatchCoHostResponse } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import type { HostInfo } from "../engine/records.js";
 import type { Transaction } from "../engine/transaction.js";
+import type { StoreCensus } from "../metrics/server-metrics.js";
 
 /**
  * Where co-host state lives. Asynchronous, so one engine serves an
@@ -20,16 +21,19 @@ export interface StateStore {
   /** Feeds of rooms: live messages and replay (R15, R16). */
   readonly feeds: FeedBus;
   /**
-   * Calls `onDue` with the key of each pending request whose deadline has
-   * come (R7), once it has; the callback ends it through `transact`.
+   * Calls `onDue` with the key and deadline of each pending request whose
+   * deadline has come (R7), once it has; the callback ends it through `transact`.
    */
-  startDeadlines(onDue: (requestKey: string) => Promise<void>): void;
+  startDeadlines(onDue: (requestKey: string, dueAt: number) => Promise<void>): void;
   /** Whether the store can serve (health checks). */
   ping(): Promise<boolean>;
+  /** What the store holds, store-wide, for the metrics gauges. */
+  census(): Promise<StoreCensus>;
   close(): Promise<void>;
 }
 
-export type FeedListener = (message: WatchCoHostResponse) => void;
+/** `committedAt` (clock ms) is when the message's transition committed, where the store knows it. */
+export type FeedListener = (message: WatchCoHostResponse, committedAt?: number) => void;
 
 export interface FeedBus {
   /**

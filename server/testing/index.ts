@@ -3,3 +3,4 @@
 // test credentials, and clients for it over any protocol.
 export { FakeClock } from "./fake-clock.js";
 export { Clients, newServer, transportFor, TEST_ADMIN_KEY, TEST_SECRET, type HttpVersion, type Protocol } from "./service-harness.js";
+export { parseMetrics, scrapeMetrics } from "./metrics-text.js";
