@@ -202,10 +202,12 @@ describe("the kit installed from its tarballs", () => {
     );
   });
 
-  it("a browser bundle of the client with connect-web holds no server code", { timeout: 300_000 }, async () => {
-    const dir = await app(["@cohost-kit/client", "@cohost-kit/spec"], peers(pinned, "connect-web"), {
+  it("a browser app type-checks with bundler resolution, and its bundle holds no server code", { timeout: 300_000 }, async () => {
+    const dir = await app(["@cohost-kit/client", "@cohost-kit/spec"], [...peers(pinned, "connect-web"), "typescript@5.9.3"], {
       "entry.ts": join(fixtures, "web-app/entry.ts"),
+      "tsconfig.json": join(fixtures, "web-app/tsconfig.json"),
     });
+    await ok(join(dir, "node_modules/.bin/tsc"), ["-p", "tsconfig.json"], dir);
     const result = await build({
       entryPoints: [join(dir, "entry.ts")],
       absWorkingDir: dir,
