@@ -32,6 +32,9 @@ export class Draft {
   load(liveId: string): RoomRecord | undefined {
     const room = this.raw(liveId);
     if (!room || this.settled.has(liveId)) return room;
+    // A due incoming request ends with all of its inviter's due requests, so
+    // the inviter's feed carries its timeouts in deadline order (R7).
+    if (room.incoming && room.incoming.deadline <= this.now) this.load(room.incoming.from.liveId);
     this.settled.add(liveId);
     const due: { from: string; to: string; deadline: number }[] = [];
     for (const r of room.outgoing) if (r.deadline <= this.now) due.push({ from: liveId, to: r.to.liveId, deadline: r.deadline });

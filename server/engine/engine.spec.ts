@@ -8,7 +8,7 @@ import {
   RejectReason,
   WatchMessageKind,
 } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
-import { GRID, Harness, reasonOf } from "../testing/harness.js";
+import { describeEvent, GRID, Harness, reasonOf } from "../testing/harness.js";
 
 const VOICE = CoHostLayoutTemplate.HOST_VOICE_CONNECTION;
 const ONE_V_SIX = CoHostLayoutTemplate.HOST_DYNAMIC_1V6;
@@ -283,6 +283,29 @@ describe("R7 timeout", () => {
     await h.request("a", "c");
     expect(h.messages("a").map((m) => m.events.length)).toEqual([1, 0]);
     expect(h.messages("a").map((m) => m.sequence)).toEqual([2n, 3n]);
+  });
+
+  it("ends an inviter's overdue requests in deadline order, whichever room a call reaches first", async () => {
+    await h.request("a", "c", { timeout: 2 });
+    await h.request("a", "b", { timeout: 1 });
+    h.store.startDeadlines(async () => {});
+    await h.clock.advance(2_000);
+    h.clearFeeds();
+    // The call loads c first: c's due request ends together with a's earlier one, in deadline order.
+    expect(reasonOf(await h.accept("c", "a"))).toBe("REQUEST_NOT_FOUND");
+    expect(h.messages("a").map((m) => m.events.map(describeEvent))).toEqual([["timeout(a>b)"], ["timeout(a>c)"]]);
+    expect(h.events("b")).toEqual(["timeout(a>b)"]);
+    expect(h.events("c")).toEqual(["timeout(a>c)"]);
+  });
+
+  it("ends requests due at the same moment oldest first", async () => {
+    await h.request("a", "b", { timeout: 1 });
+    await h.request("a", "c", { timeout: 1 });
+    h.store.startDeadlines(async () => {});
+    await h.clock.advance(1_000);
+    h.clearFeeds();
+    expect(reasonOf(await h.accept("c", "a"))).toBe("REQUEST_NOT_FOUND");
+    expect(h.messages("a").map((m) => m.events.map(describeEvent))).toEqual([["timeout(a>b)"], ["timeout(a>c)"]]);
   });
 });
 
