@@ -8,7 +8,7 @@ import type { RoomSnapshot } from "../engine/engine.js";
 import { refusals } from "../engine/refusal.js";
 import { decodeCursor, encodeCursor, isViolation } from "./cursor.js";
 import { throwIfInvalid, unwrapOutcome } from "./errors.js";
-import { checkId, checkRange, checkText, firstViolation, limits } from "./validation.js";
+import { checkDisplayText, checkId, checkRange, firstViolation, limits } from "./validation.js";
 
 export function roomAdminServiceImpl(core: CoHostCore): ServiceImpl<typeof RoomAdminService> {
   return {
@@ -17,8 +17,8 @@ export function roomAdminServiceImpl(core: CoHostCore): ServiceImpl<typeof RoomA
         firstViolation(
           () => checkId("live_id", req.liveId),
           () => checkId("user_id", req.userId),
-          () => checkText("user_name", req.userName, limits.userNameBytes),
-          () => checkText("avatar_url", req.avatarUrl, limits.avatarUrlBytes),
+          () => checkDisplayText("user_name", req.userName, limits.userNameBytes),
+          () => checkDisplayText("avatar_url", req.avatarUrl, limits.avatarUrlBytes),
         ),
       );
       const room = unwrapOutcome(

@@ -1,21 +1,38 @@
 // R2: who is calling. Hosts prove their user id with an HS256 JWT signed by
 // the server's secret; the platform's backend uses the admin key.
 import { createHash, timingSafeEqual } from "node:crypto";
-import { errors, jwtVerify, SignJWT } from "jose";
+import { compactVerify, SignJWT } from "jose";
 import { CoHostErrorReason } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import type { Clock } from "../clock.js";
 import { unauthenticated } from "./errors.js";
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
-
-function bearerToken(authorization: string | null): string | undefined {
-  return authorization ? BEARER.exec(authorization)?.[1] : undefined;
+/**
+ * The credential of an `Authorization` header: scheme `Bearer` (any case),
+ * one or more spaces, the credential. Anything else is no credential (R2).
+ */
+export function bearerCredential(authorization: string | null): string | undefined {
+  const value = authorization?.trim() ?? "";
+  const space = value.indexOf(" ");
+  if (space < 0 || value.slice(0, space).toLowerCase() !== "bearer") return undefined;
+  return value.slice(space + 1).trim() || undefined;
 }
 
-/** Verifies host tokens; remembers recent good ones so a call costs one map lookup. */
+interface Claims {
+  sub: string;
+  expMs: number;
+}
+
+const invalid = () => unauthenticated(CoHostErrorReason.TOKEN_INVALID, "token is not valid");
+const expired = () => unauthenticated(CoHostErrorReason.TOKEN_EXPIRED, "token expired");
+
+/**
+ * Verifies host tokens in the order the spec states (R2): HS256 signature,
+ * then `sub`, `exp` and `nbf`, then expiry. Remembers recent good ones so a
+ * call costs one map lookup.
+ */
 export class HostAuthenticator {
   private readonly key: Uint8Array;
-  private readonly verified = new Map<string, { sub: string; expMs: number }>();
+  private readonly verified = new Map<string, Claims>();
 
   constructor(
     secret: string,
@@ -27,31 +44,36 @@ export class HostAuthenticator {
 
   /** The caller's user id, or throws UNAUTHENTICATED with the reason. */
   async userId(authorization: string | null): Promise<string> {
-    const token = bearerToken(authorization);
+    const token = bearerCredential(authorization);
     if (!token) throw unauthenticated(CoHostErrorReason.TOKEN_MISSING, "missing Authorization: Bearer token");
     const now = this.clock.now();
-    const cached = this.verified.get(token);
-    if (cached) {
-      if (cached.expMs > now) return cached.sub;
-      this.verified.delete(token);
-      throw unauthenticated(CoHostErrorReason.TOKEN_EXPIRED, "token expired");
-    }
-    try {
-      const { payload } = await jwtVerify(token, this.key, {
-        algorithms: ["HS256"],
-        requiredClaims: ["sub", "exp"],
-        currentDate: new Date(now),
-        clockTolerance: 0,
-      });
-      const sub = payload.sub;
-      if (typeof sub !== "string" || sub === "") throw new errors.JWTClaimValidationFailed("sub must be a string", payload, "sub");
+    let claims = this.verified.get(token);
+    if (!claims) {
+      claims = await this.verify(token, now);
       if (this.verified.size >= this.cacheSize) this.verified.clear();
-      this.verified.set(token, { sub, expMs: (payload.exp ?? 0) * 1000 });
-      return sub;
-    } catch (err) {
-      if (err instanceof errors.JWTExpired) throw unauthenticated(CoHostErrorReason.TOKEN_EXPIRED, "token expired");
-      throw unauthenticated(CoHostErrorReason.TOKEN_INVALID, "token is not valid");
+      this.verified.set(token, claims);
     }
+    if (now >= claims.expMs) {
+      this.verified.delete(token);
+      throw expired();
+    }
+    return claims.sub;
+  }
+
+  /** Steps 1 and 2 of the spec's token check; expiry is step 3, on every call. */
+  private async verify(token: string, now: number): Promise<Claims> {
+    let payload: unknown;
+    try {
+      const { payload: bytes } = await compactVerify(token, this.key, { algorithms: ["HS256"] });
+      payload = JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      throw invalid();
+    }
+    if (typeof payload !== "object" || payload === null || Array.isArray(payload)) throw invalid();
+    const { sub, exp, nbf } = payload as Record<string, unknown>;
+    if (typeof sub !== "string" || sub === "" || typeof exp !== "number") throw invalid();
+    if (nbf !== undefined && (typeof nbf !== "number" || nbf * 1000 > now)) throw invalid();
+    return { sub, expMs: exp * 1000 };
   }
 }
 
@@ -64,7 +86,7 @@ export class AdminAuthenticator {
   }
 
   check(authorization: string | null): void {
-    const token = bearerToken(authorization) ?? "";
+    const token = bearerCredential(authorization) ?? "";
     const digest = createHash("sha256").update(token).digest();
     if (!token || !timingSafeEqual(digest, this.digest)) {
       throw unauthenticated(CoHostErrorReason.ADMIN_KEY_INVALID, "missing or wrong admin key");

@@ -148,7 +148,7 @@ export function coHostServiceImpl(deps: CoHostServiceDeps): ServiceImpl<typeof C
       throwIfInvalid(
         firstViolation(
           () => checkId("live_id", req.liveId),
-          () => checkText("resume_epoch", req.resumeEpoch, limits.idBytes),
+          () => checkOptionalId("resume_epoch", req.resumeEpoch),
         ),
       );
       const signal = AbortSignal.any([ctx.signal, deps.shutdown]);

@@ -1,5 +1,7 @@
-// R17: cursors are opaque to clients; inside they name the last live id of
-// the previous page, so paging is stable while rooms come and go.
+// R17: cursors are opaque to clients, but their form is the spec's: the
+// URL-safe base64 of "c1:" and the last live id of the previous page, so
+// paging is stable while rooms come and go and any instance (or server)
+// continues any other's paging.
 import { checkId, limits, type Violation } from "./validation.js";
 
 const PREFIX = "c1:";
@@ -11,12 +13,13 @@ export function encodeCursor(lastLiveId: string): string {
 /** The live id after which the page starts ("" for the first page), or a violation. */
 export function decodeCursor(field: string, cursor: string): { after: string } | Violation {
   if (cursor === "") return { after: "" };
-  const invalid = { field, message: "is not a cursor this server issued" };
+  const invalid = { field, message: "is not a cursor (the URL-safe base64 of c1: and a live id)" };
   if (Buffer.byteLength(cursor) > limits.cursorBytes || !/^[A-Za-z0-9_-]+$/.test(cursor)) return invalid;
   const text = Buffer.from(cursor, "base64url").toString("utf8");
   if (!text.startsWith(PREFIX)) return invalid;
   const after = text.slice(PREFIX.length);
-  return checkId(field, after) ? invalid : { after };
+  // Only the one encoding the spec defines: no padding, no stray bits, no replaced bytes.
+  return checkId(field, after) || encodeCursor(after) !== cursor ? invalid : { after };
 }
 
 export function isViolation(value: { after: string } | Violation): value is Violation {

@@ -92,6 +92,40 @@ describe("authentication (R2)", () => {
     });
   });
 
+  it("takes the credential after the scheme Bearer, in any letter case; anything else is a missing token", async () => {
+    const token = (await c.hostHeaders("alice")).headers.authorization.slice("Bearer ".length);
+    const as = (authorization: string) => call({ headers: { authorization } });
+    expect((await refusal(as(`bearer ${token}`))).reason).toBe("NOT_CONNECTED");
+    expect((await refusal(as(`BEARER   ${token}  `))).reason).toBe("NOT_CONNECTED");
+    for (const header of ["Bearer", "Bearer   ", `Basic ${token}`, token, `Bearer\t${token}`]) {
+      expect((await refusal(as(header))).reason, header).toBe("TOKEN_MISSING");
+    }
+    expect((await refusal(as(`Bearer ${token} extra`))).reason).toBe("TOKEN_INVALID");
+  });
+
+  it("checks the signature, then sub, exp and nbf, then expiry, with no leeway", async () => {
+    const { SignJWT } = await import("jose");
+    const now = Math.floor(clock.now() / 1000);
+    const sign = (claims: Record<string, unknown>, secret = TEST_SECRET, alg = "HS256") =>
+      new SignJWT(claims).setProtectedHeader({ alg }).sign(new TextEncoder().encode(secret));
+    const reason = async (token: string) => (await refusal(call({ headers: { authorization: `Bearer ${token}` } }))).reason;
+    expect(await reason(await sign({ sub: "alice", exp: now + 60 }))).toBe("NOT_CONNECTED");
+    expect(await reason(await sign({ sub: "alice", exp: now }))).toBe("TOKEN_EXPIRED");
+    expect(await reason(await sign({ sub: "alice", exp: now + 60, nbf: now }))).toBe("NOT_CONNECTED");
+    expect(await reason(await sign({ sub: "alice", exp: now + 60, nbf: now + 1 }))).toBe("TOKEN_INVALID");
+    expect(await reason(await sign({ sub: "alice", exp: now + 60, iat: now + 3600 }))).toBe("NOT_CONNECTED");
+    expect(await reason(await sign({ sub: "", exp: now + 60 }))).toBe("TOKEN_INVALID");
+    expect(await reason(await sign({ exp: now + 60 }))).toBe("TOKEN_INVALID");
+    expect(await reason(await sign({ sub: "alice", exp: String(now + 60) }))).toBe("TOKEN_INVALID");
+    expect(await reason(await sign({ sub: "alice", exp: now + 60 }, TEST_SECRET, "HS512"))).toBe("TOKEN_INVALID");
+    // Order: a bad signature wins over expiry, and a missing sub or a future nbf over expiry.
+    expect(await reason(await sign({ sub: "alice", exp: now - 60 }, `${TEST_SECRET}-other`))).toBe("TOKEN_INVALID");
+    expect(await reason(await sign({ exp: now - 60 }))).toBe("TOKEN_INVALID");
+    expect(await reason(await sign({ sub: "alice", exp: now - 60, nbf: now + 60 }))).toBe("TOKEN_INVALID");
+    const unsigned = `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from(`{"sub":"alice","exp":${now + 60}}`).toString("base64url")}.`;
+    expect(await reason(unsigned)).toBe("TOKEN_INVALID");
+  });
+
   it("refuses a wrong or missing admin key", async () => {
     const open = (key?: string) =>
       c.admin.openRoom({ liveId: "room-z", userId: "zed" }, key === undefined ? undefined : c.adminHeaders(key));
@@ -162,6 +196,12 @@ describe("validation (R5 step 2)", () => {
     expect((await refusal(c.admin.openRoom({ liveId: "r", userId: "u", avatarUrl: long(1025) }, c.adminHeaders()))).field).toBe(
       "avatar_url",
     );
+    expect((await refusal(c.admin.openRoom({ liveId: "r", userId: "u", userName: "A\nB" }, c.adminHeaders()))).field).toBe("user_name");
+    expect((await refusal(c.admin.openRoom({ liveId: "r", userId: "u", avatarUrl: "x\u007f" }, c.adminHeaders()))).field).toBe(
+      "avatar_url",
+    );
+    const stray = `${Buffer.from("c1:room-a").toString("base64url")}=`;
+    expect((await refusal(c.cohost.getCoHostCandidates({ liveId: "room-a", cursor: stray }, alice))).field).toBe("cursor");
     expect((await refusal(c.admin.closeRoom({ liveId: "" }, c.adminHeaders()))).field).toBe("live_id");
     expect((await refusal(c.admin.listRooms({ pageSize: 1000 }, c.adminHeaders()))).field).toBe("page_size");
   });
@@ -373,6 +413,14 @@ describe("WatchCoHost (R15, R16)", () => {
     await watch.done;
     expect(watch.ended()).toBe("ok");
     expect(watch.received.at(-1)!.roomClosed).toBe(true);
+  });
+
+  it("refuses a resume_epoch that is not an id", async () => {
+    for (const resumeEpoch of ["epoch\u0001", "e".repeat(65)]) {
+      const watch = reader(c.cohost.watchCoHost({ liveId: "room-a", resumeEpoch, resumeAfterSequence: 1n }, alice));
+      await watch.done;
+      expect(ConnectError.from(watch.ended()).findDetails(CoHostErrorDetailSchema)[0]?.field).toBe("resume_epoch");
+    }
   });
 
   it("refuses to watch another host's room", async () => {

@@ -37,10 +37,18 @@ export function checkOptionalId(field: string, value: string): Violation | undef
   return value === "" ? undefined : checkId(field, value);
 }
 
+/** Free-form data (extra_info): any UTF-8 text up to `maxBytes`. */
 export function checkText(field: string, value: string, maxBytes: number): Violation | undefined {
   if (!value.isWellFormed()) return { field, message: "must be valid UTF-8" };
   if (bytes(value) > maxBytes) return { field, message: `must be at most ${maxBytes} bytes` };
   return undefined;
+}
+
+/** Text shown to people (user_name, avatar_url): as checkText, without control characters. */
+export function checkDisplayText(field: string, value: string, maxBytes: number): Violation | undefined {
+  const violation = checkText(field, value, maxBytes);
+  if (violation) return violation;
+  return CONTROL.test(value) ? { field, message: "must not contain control characters" } : undefined;
 }
 
 export function checkLayout(field: string, value: number): Violation | undefined {
