@@ -80,13 +80,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     adminKey,
     generatedCredentials,
     store,
-    keepAliveMs: number("COHOST_KEEPALIVE_SECONDS", 15, 1, 3600) * 1000,
+    // The spec's bounds: keep_alive_interval 1 to 60 s; a replay window of at least 256 (R16).
+    keepAliveMs: number("COHOST_KEEPALIVE_SECONDS", 15, 1, 60) * 1000,
     rateLimit: {
-      burst: number("COHOST_RATE_LIMIT_BURST", 20, 1, 1e6),
-      refillPerSecond: number("COHOST_RATE_LIMIT_PER_SECOND", 2, 0.001, 1e6),
+      burst: number("COHOST_RATE_LIMIT_BURST", 20, 10, 100),
+      refillPerSecond: number("COHOST_RATE_LIMIT_PER_SECOND", 2, 1 / 60, 9),
     },
     idempotencyTtlMs: number("COHOST_IDEMPOTENCY_TTL_SECONDS", 600, 600, 86_400) * 1000,
-    replayLimit: number("COHOST_REPLAY_LIMIT", 256, 1, 100_000),
+    replayLimit: number("COHOST_REPLAY_LIMIT", 256, 256, 100_000),
     corsOrigins: (env.COHOST_CORS_ORIGINS ?? "*")
       .split(",")
       .map((s) => s.trim())
@@ -98,6 +99,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (!["on", "off"].includes(metricsSwitch)) problems.push(`COHOST_METRICS must be "on" or "off" (got "${metricsSwitch}")`);
   const metricsPort = env.COHOST_METRICS_PORT ? number("COHOST_METRICS_PORT", 0, 0, 65535) : undefined;
   config.metrics = { enabled: metricsSwitch !== "off", port: metricsPort };
+  // R19: at least 10 attempts pass at once, at most 100 within 10 s, retry_after at most 60 s.
+  const { burst, refillPerSecond } = config.rateLimit;
+  if (burst + 10 * refillPerSecond > 100) {
+    problems.push("COHOST_RATE_LIMIT_BURST + 10 * COHOST_RATE_LIMIT_PER_SECOND must be at most 100 (the spec's R19 bound)");
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
