@@ -1,8 +1,5 @@
 // The spec cannot silently lose its shape or its documentation: these tests
 // read the generated descriptors and the source comments of proto/.
-import { execFileSync } from "node:child_process";
-import { fromBinary } from "@bufbuild/protobuf";
-import { FileDescriptorSetSchema, type DescriptorProto, type FileDescriptorProto } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
 import {
   CoHostErrorReason,
@@ -12,6 +9,7 @@ import {
   CoHostStatus,
   RoomAdminService,
 } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
+import { buildImage, documentedElements } from "./spec-comments.js";
 
 describe("CoHostService", () => {
   it("has exactly the seven RPCs with their stream kinds", () => {
@@ -68,54 +66,6 @@ describe("enums", () => {
     expect(CoHostErrorReason.UNSPECIFIED).toBe(0);
   });
 });
-
-// Field numbers of descriptor.proto, used to address comments by path.
-const FILE_MESSAGE = 4,
-  FILE_ENUM = 5,
-  FILE_SERVICE = 6;
-const MESSAGE_FIELD = 2,
-  MESSAGE_NESTED = 3,
-  MESSAGE_ENUM = 4,
-  MESSAGE_ONEOF = 8;
-const ENUM_VALUE = 2,
-  SERVICE_METHOD = 2;
-
-function buildImage(): FileDescriptorProto[] {
-  const bytes = execFileSync("buf", ["build", "--as-file-descriptor-set", "-o", "-#format=binpb"], {
-    cwd: new URL("..", import.meta.url),
-    env: { ...process.env, PATH: `${new URL("../node_modules/.bin", import.meta.url).pathname}:${process.env.PATH}` },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return fromBinary(FileDescriptorSetSchema, bytes).file.filter((f) => f.name.startsWith("cohost/"));
-}
-
-/** Every element of a file that must carry a leading comment, by source path. */
-function documentedElements(file: FileDescriptorProto): { name: string; path: number[] }[] {
-  const out: { name: string; path: number[] }[] = [];
-  const enumValues = (prefix: string, path: number[], values: { name: string }[]) =>
-    values.forEach((v, i) => out.push({ name: `${prefix}.${v.name}`, path: [...path, ENUM_VALUE, i] }));
-  const message = (prefix: string, path: number[], m: DescriptorProto) => {
-    const name = `${prefix}${m.name}`;
-    out.push({ name, path });
-    m.field.forEach((f, i) => out.push({ name: `${name}.${f.name}`, path: [...path, MESSAGE_FIELD, i] }));
-    m.oneofDecl.forEach((o, i) => out.push({ name: `${name}.${o.name}`, path: [...path, MESSAGE_ONEOF, i] }));
-    m.nestedType.forEach((n, i) => message(`${name}.`, [...path, MESSAGE_NESTED, i], n));
-    m.enumType.forEach((e, i) => {
-      out.push({ name: `${name}.${e.name}`, path: [...path, MESSAGE_ENUM, i] });
-      enumValues(`${name}.${e.name}`, [...path, MESSAGE_ENUM, i], e.value);
-    });
-  };
-  file.messageType.forEach((m, i) => message("", [FILE_MESSAGE, i], m));
-  file.enumType.forEach((e, i) => {
-    out.push({ name: e.name, path: [FILE_ENUM, i] });
-    enumValues(e.name, [FILE_ENUM, i], e.value);
-  });
-  file.service.forEach((s, i) => {
-    out.push({ name: s.name, path: [FILE_SERVICE, i] });
-    s.method.forEach((m, j) => out.push({ name: `${s.name}.${m.name}`, path: [FILE_SERVICE, i, SERVICE_METHOD, j] }));
-  });
-  return out;
-}
 
 describe("documentation", () => {
   const files = buildImage();

@@ -3,49 +3,136 @@
 // This file is the whole contract. A server that implements it, in any
 // language, behaves exactly as the comments below say; a client that
 // consumes it needs nothing else. Rule ids (R1..R20) name the behaviour
-// rules the comments state; the conformance suite checks each of them.
+// rules the comments state. Requirement words in capitals are those of
+// RFC 2119. Every MUST carries an id in brackets, such as [R7.overdue];
+// `conformance/COVERAGE.md` lists each one with the conformance cases that
+// check it.
 //
 // Conventions that hold for every RPC in this file:
 //
-// * Transport. Servers speak the Connect, gRPC and gRPC-Web protocols.
-//   Errors carry a Connect/gRPC code and, for every refusal this file
-//   names, exactly one `CoHostErrorDetail` in the error details
-//   (`grpc-status-details-bin` for gRPC, the `details` array for Connect),
-//   so clients branch on `CoHostErrorDetail.reason`, never on message text.
+// * Transport. A server MUST speak the Connect, gRPC and gRPC-Web
+//   protocols with the binary Protobuf codec, and MUST accept uncompressed
+//   request messages [R5.transport]. It MAY also accept JSON (Connect) and
+//   compressed messages (gzip). gRPC runs over HTTP/2; Connect and gRPC-Web
+//   run over HTTP/2 and, for browsers, HTTP/1.1.
+// * Errors. A refusal is an error with a Connect/gRPC code and exactly one
+//   `CoHostErrorDetail` in its details (`grpc-status-details-bin` for gRPC
+//   and gRPC-Web, the `details` array for Connect). Every refusal this file
+//   names MUST carry that detail with the stated code, `reason` and `field`
+//   [R5.detail]. `field` MUST be the one `CoHostErrorReason` gives for the
+//   reason, and empty where it gives none [R5.field]. `retry_after` MUST be
+//   set with `RATE_LIMITED` and MUST NOT be set with any other reason
+//   [R19.retry-after]. Clients branch on `reason`, never on the message
+//   text, which is free-form.
+// * Transport refusals. Some requests are refused by the protocol layer
+//   before any rule of this file applies; such a refusal MAY come without a
+//   `CoHostErrorDetail`, and clients accept it with or without one:
+//   - A request message larger than the server's limit MUST be refused
+//     with `RESOURCE_EXHAUSTED`, before the credential is checked
+//     [R5.size]. The limit applies to the message after decompression; it
+//     MUST NOT be below 16 KiB (every valid request is far smaller) and
+//     MUST NOT be above 1 MiB [R5.size].
+//   - A request message that cannot be decoded (not valid protobuf or
+//     JSON, or a string that is not valid UTF-8) MUST be refused with
+//     `INVALID_ARGUMENT` or `INTERNAL` (the code the protocol libraries
+//     give) and MUST change nothing [R5.undecodable].
+//   - A server MAY refuse a new `WatchCoHost` stream with
+//     `RESOURCE_EXHAUSTED` when it holds too many, but it MUST allow at
+//     least 8 concurrent streams per room [R16.streams].
 // * Identity (R2). Host calls (`CoHostService`) carry
-//   `Authorization: Bearer <token>`, where the token is an HS256 JWT signed
-//   with the server's secret whose `sub` claim is the caller's `user_id`
-//   and whose `exp` claim is required. Admin calls (`RoomAdminService`)
-//   carry `Authorization: Bearer <admin key>`.
-// * Strings are UTF-8. Length limits count UTF-8 bytes. An "id" (live id,
-//   user id, request id) is 1 to 64 bytes with no control characters
-//   (U+0000..U+001F, U+007F).
-// * Size. A request message over 1 MiB is refused by the transport with
-//   `RESOURCE_EXHAUSTED`, before anything else; smaller ones are checked
-//   field by field.
-// * Refusal order (R5). When several refusals apply, the first one in this
-//   list wins, so every server answers alike:
-//   1. `UNAUTHENTICATED`: missing, forged or expired credential.
+//   `Authorization: Bearer <token>`; admin calls (`RoomAdminService`) carry
+//   `Authorization: Bearer <admin key>`. The header value, without
+//   surrounding whitespace, is the scheme `Bearer` (any letter case), one
+//   or more spaces, and the credential. A missing header, another scheme,
+//   or a scheme with no credential after it MUST be refused as a missing
+//   credential (`TOKEN_MISSING`, or `ADMIN_KEY_INVALID` for admin calls)
+//   [R2.bearer]. The token is a JWT in JWS compact form, and a server MUST
+//   check it in this order, refusing with `UNAUTHENTICATED` [R2.token]:
+//   1. It MUST be HS256 (header `alg` exactly `HS256`; `none` and every
+//      other algorithm are refused) with a valid HMAC-SHA256 signature
+//      under the key made of the UTF-8 bytes of the server's secret;
+//      otherwise, or when it is not a well-formed JWS, `TOKEN_INVALID`
+//      [R2.token].
+//   2. Its payload MUST be a JSON object with `sub` a non-empty string and
+//      `exp` a number, and with `nbf`, when present, a number not after
+//      the server's time; otherwise `TOKEN_INVALID` [R2.token].
+//   3. The server's time MUST be before `exp`; otherwise `TOKEN_EXPIRED`
+//      [R2.token]. There is no leeway: a token whose `exp` equals the
+//      current second is expired.
+//   Times are seconds since the Unix epoch on the server's clock. `iat`,
+//   `iss`, `aud`, `typ` and other claims and header fields are ignored.
+//   `sub` is the caller's user id.
+// * Fields. Strings are UTF-8, and length limits count UTF-8 bytes. A
+//   "control character" is U+0000..U+001F or U+007F. An "id" (live id,
+//   user id, request id, epoch) is 1 to 64 bytes with no control
+//   character. Each request field's comment states its limits; a server
+//   MUST refuse a value outside them with `INVALID_ARGUMENT` /
+//   `INVALID_FIELD` (R5, rule 2) and MUST accept every value within them,
+//   the limits included [R5.limits].
+// * Refusal order (R5). When several refusals apply, a server MUST return
+//   the first one in this list, so every server answers alike [R5.order]:
+//   1. `UNAUTHENTICATED`: a missing, malformed, forged or expired
+//      credential (see Identity).
 //   2. `INVALID_ARGUMENT` / `INVALID_FIELD`: a field breaks its stated
-//      limits; `CoHostErrorDetail.field` names the first such field in
-//      field-number order.
+//      limits; `field` names the first such field in field-number order.
+//      Between steps 2 and 3, a mutating host call that carries a
+//      `request_id` this user used before is answered from memory (see
+//      Idempotency), before the room checks and the rate limit.
 //   3. `NOT_FOUND` / `ROOM_NOT_FOUND` when the caller's room (`live_id`) is
 //      not open, then `PERMISSION_DENIED` / `NOT_ROOM_HOST` when the
 //      token's user is not that room's host.
 //   4. The refusals listed on each RPC, in the order listed there.
-// * Nothing half-done (R20). Every call either applies completely or
-//   changes nothing. A refused call changes nothing. Requests whose
-//   deadline passed are ended (R7) before any later call is decided, so a
-//   refused call may still be preceded by `request_timeout` events that
-//   were due anyway.
-// * Idempotency (R18). Mutating host calls take an optional `request_id`.
-//   A retry with the same `request_id` by the same user returns the
-//   outcome of the first call (its response or its refusal) without acting
-//   again. A `request_id` is remembered for at least 10 minutes. Reusing a
-//   `request_id` for a different call (another method or other fields) is
-//   refused with `INVALID_ARGUMENT` / `REQUEST_ID_REUSED`. Calls refused at
-//   steps 1 and 2 of the refusal order, and `RATE_LIMITED` refusals, are not
-//   remembered, so they may be retried with the same id.
+// * Nothing half-done (R20). Every call MUST either apply completely or
+//   change nothing [R20.atomic]. A refused call MUST change nothing, with
+//   two exceptions: it uses rate-limit allowance as R19 says, and it may be
+//   preceded by `request_timeout` changes that were due anyway (R7)
+//   [R20.atomic].
+// * Invariants (R20). After any sequence of calls, timeouts and closes, a
+//   server's rooms MUST satisfy all of these [R20.invariants]: a room is in
+//   at most one connection, and connections are symmetric (h is in my
+//   `connected` exactly when I am in h's, and both lists are equal); a room
+//   lists B in `invitees` exactly when B's `applicant` is that room; no
+//   connection and its pending requests exceed the layout's capacity; and
+//   every request ends exactly once (accepted, rejected, cancelled or timed
+//   out).
+// * Idempotency (R18). Mutating host calls (Request, Cancel, Accept, Reject
+//   and ExitHostConnection) take an optional `request_id`. A retry with the
+//   same `request_id` by the same user (the token's `sub`) MUST return the
+//   outcome of the first call, its response or its refusal, unchanged and
+//   without acting again, for at least 10 minutes after the first call
+//   [R18.replay]. It is answered between steps 2 and 3 of the refusal
+//   order, so also after the room closed or while the room is rate-limited
+//   [R18.order]. Request ids of different users are unrelated: a server
+//   MUST NOT answer one user's call from another user's request id
+//   [R18.per-user]. Reusing a `request_id` for a different call (another
+//   method, or any other field different) MUST be refused with
+//   `INVALID_ARGUMENT` / `REQUEST_ID_REUSED` [R18.reused]. Calls refused at
+//   steps 1 and 2 of the refusal order, and `RATE_LIMITED` refusals, MUST
+//   NOT be remembered: a retry with the same id acts as a first call
+//   [R18.not-remembered].
+// * Time (R7). A request's deadline is the server's time when it accepted
+//   the request plus `timeout_seconds`. When a request from A to B times
+//   out, a server MUST end that request only: A's `invitees` loses B, B's
+//   `applicant` becomes empty, and both A's and B's feeds carry
+//   `request_timeout(inviter=A, invitee=B)` [R7.effects]. A server MUST end
+//   a pending request no earlier than its deadline and no later than 1
+//   second after it, whether or not any call arrives [R7.when]. A call
+//   decided after a request's deadline MUST treat that request as ended:
+//   its `request_timeout` changes come first, then the call is decided
+//   without it [R7.overdue]. Each request that ends by timeout MUST be its own
+//   CHANGE on each side's feed, and a room's feed MUST carry the timeouts
+//   that end at once in deadline order, the older request first on equal
+//   deadlines [R7.one-change]. Instances of one deployment judge deadlines
+//   by their own clocks, so they keep their clocks synchronized (NTP); the
+//   bounds above then hold up to the instances' clock difference.
+// * Retries, for clients. A unary call that ends with `UNAVAILABLE`,
+//   `DEADLINE_EXCEEDED` or a network error may or may not have been
+//   applied: retry reads freely, and mutations only with the same
+//   `request_id` (R18). Retry `RATE_LIMITED` after `retry_after`, and
+//   `TOKEN_EXPIRED` with a new token. Every other refusal depends only on
+//   the request and the rooms' state: the same call gets the same answer
+//   until the state changes, which the feeds show. For `WatchCoHost`, see
+//   its comment.
 //
 // Room states. Each open room is in exactly one of:
 // * idle: not connected, no request pending to or from it;
@@ -73,8 +160,8 @@ export const file_cohost_v1_cohost: GenFile = /*@__PURE__*/
 
 /**
  * SeatUserInfo identifies a room and its host wherever a party appears in
- * state and events (R3). Its fields are the ones given to OpenRoom and do
- * not change while the room is open.
+ * state and events (R3). Wherever a room appears, a server MUST give all
+ * four fields exactly as OpenRoom received them [R3.seat].
  *
  * @generated from message cohost.v1.SeatUserInfo
  */
@@ -94,14 +181,14 @@ export type SeatUserInfo = Message<"cohost.v1.SeatUserInfo"> & {
   userId: string;
 
   /**
-   * The host's display name; may be empty. At most 128 bytes.
+   * The host's display name; may be empty.
    *
    * @generated from field: string user_name = 3;
    */
   userName: string;
 
   /**
-   * The host's avatar URL; may be empty. At most 1024 bytes.
+   * The host's avatar URL; may be empty.
    *
    * @generated from field: string avatar_url = 4;
    */
@@ -116,13 +203,16 @@ export const SeatUserInfoSchema: GenMessage<SeatUserInfo> = /*@__PURE__*/
   messageDesc(file_cohost_v1_cohost, 0);
 
 /**
- * CoHostState is one room's co-host state (R14), as a client shows it.
+ * CoHostState is one room's co-host state (R14), as a client shows it. A
+ * server MUST fill every field as stated below, in every state it sends
+ * [R14.state].
  *
  * @generated from message cohost.v1.CoHostState
  */
 export type CoHostState = Message<"cohost.v1.CoHostState"> & {
   /**
-   * CONNECTED exactly when `connected` is not empty, else DISCONNECTED.
+   * CONNECTED exactly when `connected` is not empty, else DISCONNECTED
+   * (R11).
    *
    * @generated from field: cohost.v1.CoHostStatus status = 1;
    */
@@ -131,7 +221,9 @@ export type CoHostState = Message<"cohost.v1.CoHostState"> & {
   /**
    * The members of the room's connection, the room itself included, in the
    * order they joined (the inviter who created the connection first, then
-   * its first invitee, and so on). Empty when not connected.
+   * its first invitee, and so on). Empty when not connected. A room's
+   * `user_joined` and `user_left` events are exactly the difference
+   * between its old and new `connected` (R11).
    *
    * @generated from field: repeated cohost.v1.SeatUserInfo connected = 2;
    */
@@ -283,7 +375,8 @@ export type RequestReceived = Message<"cohost.v1.RequestReceived"> & {
   layoutTemplate: CoHostLayoutTemplate;
 
   /**
-   * When the request times out unless answered (server clock).
+   * When the request times out unless answered: the same time as the
+   * RequestHostConnection response's `deadline` (R7).
    *
    * @generated from field: google.protobuf.Timestamp deadline = 5;
    */
@@ -476,16 +569,16 @@ export type CoHostErrorDetail = Message<"cohost.v1.CoHostErrorDetail"> & {
   reason: CoHostErrorReason;
 
   /**
-   * The request field the refusal is about, by its proto name (for
-   * example `timeout_seconds` or `target_host_live_id`); empty when no
-   * single field is at fault.
+   * The request field the refusal is about, by its proto name, as
+   * CoHostErrorReason gives it for `reason`; empty where it gives none.
    *
    * @generated from field: string field = 2;
    */
   field: string;
 
   /**
-   * With RATE_LIMITED: how long to wait before the next request can pass.
+   * With RATE_LIMITED only: how long to wait before the next request can
+   * pass; more than 0 and at most 60 seconds (R19).
    *
    * @generated from field: google.protobuf.Duration retry_after = 3;
    */
@@ -535,8 +628,9 @@ export type RequestHostConnectionRequest = Message<"cohost.v1.RequestHostConnect
   timeoutSeconds: number;
 
   /**
-   * Free-form data passed to the invitee as `extension_info`; at most 4096
-   * bytes; may be empty.
+   * Free-form data passed to the invitee as `extension_info`, unchanged:
+   * any UTF-8 text of at most 4096 bytes, control characters included; may
+   * be empty.
    *
    * @generated from field: string extra_info = 5;
    */
@@ -564,15 +658,15 @@ export const RequestHostConnectionRequestSchema: GenMessage<RequestHostConnectio
  */
 export type RequestHostConnectionResponse = Message<"cohost.v1.RequestHostConnectionResponse"> & {
   /**
-   * When the request times out unless answered (server clock).
+   * When the request times out unless answered: the server's time when it
+   * accepted the request plus `timeout_seconds` (R7).
    *
    * @generated from field: google.protobuf.Timestamp deadline = 1;
    */
   deadline?: Timestamp | undefined;
 
   /**
-   * The caller room's feed epoch and `sequence` of the CHANGE this call
-   * produced, so a client can wait until its feed shows the call.
+   * The caller room's feed position of the CHANGE this call produced.
    *
    * @generated from field: cohost.v1.FeedPosition position = 2;
    */
@@ -628,7 +722,7 @@ export const CancelHostConnectionRequestSchema: GenMessage<CancelHostConnectionR
  */
 export type CancelHostConnectionResponse = Message<"cohost.v1.CancelHostConnectionResponse"> & {
   /**
-   * The caller room's feed position after this call.
+   * The caller room's feed position of the CHANGE this call produced.
    *
    * @generated from field: cohost.v1.FeedPosition position = 1;
    */
@@ -684,7 +778,7 @@ export const AcceptHostConnectionRequestSchema: GenMessage<AcceptHostConnectionR
  */
 export type AcceptHostConnectionResponse = Message<"cohost.v1.AcceptHostConnectionResponse"> & {
   /**
-   * The caller room's feed position after this call.
+   * The caller room's feed position of the CHANGE this call produced.
    *
    * @generated from field: cohost.v1.FeedPosition position = 1;
    */
@@ -740,7 +834,7 @@ export const RejectHostConnectionRequestSchema: GenMessage<RejectHostConnectionR
  */
 export type RejectHostConnectionResponse = Message<"cohost.v1.RejectHostConnectionResponse"> & {
   /**
-   * The caller room's feed position after this call.
+   * The caller room's feed position of the CHANGE this call produced.
    *
    * @generated from field: cohost.v1.FeedPosition position = 1;
    */
@@ -789,7 +883,7 @@ export const ExitHostConnectionRequestSchema: GenMessage<ExitHostConnectionReque
  */
 export type ExitHostConnectionResponse = Message<"cohost.v1.ExitHostConnectionResponse"> & {
   /**
-   * The caller room's feed position after this call.
+   * The caller room's feed position of the CHANGE this call produced.
    *
    * @generated from field: cohost.v1.FeedPosition position = 1;
    */
@@ -804,7 +898,11 @@ export const ExitHostConnectionResponseSchema: GenMessage<ExitHostConnectionResp
   messageDesc(file_cohost_v1_cohost, 20);
 
 /**
- * FeedPosition names one message of a room's feed.
+ * FeedPosition names one message of a room's feed. In the response of a
+ * successful mutating host call, a server MUST set it to the caller room's
+ * epoch and the `sequence` of the CHANGE the call produced on the caller's
+ * feed (every successful mutating call produces one), so a client can wait
+ * until its feed shows the call [R15.position].
  *
  * @generated from message cohost.v1.FeedPosition
  */
@@ -817,7 +915,7 @@ export type FeedPosition = Message<"cohost.v1.FeedPosition"> & {
   epoch: string;
 
   /**
-   * The `sequence` of the CHANGE message.
+   * The `sequence` of the message.
    *
    * @generated from field: uint64 sequence = 2;
    */
@@ -845,8 +943,8 @@ export type GetCoHostCandidatesRequest = Message<"cohost.v1.GetCoHostCandidatesR
   liveId: string;
 
   /**
-   * Empty for the first page, else a `next_cursor` this server returned; at
-   * most 256 bytes.
+   * Empty for the first page, else a cursor as GetCoHostCandidates
+   * describes, such as the previous page's `next_cursor`.
    *
    * @generated from field: string cursor = 2;
    */
@@ -910,7 +1008,7 @@ export type WatchCoHostRequest = Message<"cohost.v1.WatchCoHostRequest"> & {
 
   /**
    * Empty for a new watch; to resume, the `epoch` of the last message
-   * received (at most 64 bytes).
+   * received. Empty or an id.
    *
    * @generated from field: string resume_epoch = 2;
    */
@@ -946,10 +1044,12 @@ export type WatchCoHostResponse = Message<"cohost.v1.WatchCoHostResponse"> & {
   kind: WatchMessageKind;
 
   /**
-   * Identifies this incarnation of the room's feed. It changes when the
-   * room is reopened, or when the server lost the room's history (for
-   * example an in-memory server that restarted); sequences of different
-   * epochs are unrelated. At most 64 bytes.
+   * Identifies this incarnation of the room's feed; an id. A server MUST
+   * give every message and FeedPosition of a room the same epoch while the
+   * room stays open and the server keeps its history [R16.epoch]. It
+   * changes when the room is reopened, or when the server lost the room's
+   * history (for example an in-memory server that restarted); sequences of
+   * different epochs are unrelated.
    *
    * @generated from field: string epoch = 2;
    */
@@ -992,7 +1092,9 @@ export type WatchCoHostResponse = Message<"cohost.v1.WatchCoHostResponse"> & {
    * The longest the server stays silent on this stream: it sends a
    * KEEP_ALIVE at least this often when nothing else is sent. Set on
    * SNAPSHOT, RESYNC and KEEP_ALIVE messages (so on the first message of
-   * every stream); unset on CHANGE.
+   * every stream); unset on CHANGE. A server MUST keep it at least 1 second
+   * and at most 60 seconds, the same on every message of a stream
+   * [R16.keepalive].
    *
    * @generated from field: google.protobuf.Duration keep_alive_interval = 7;
    */
@@ -1028,14 +1130,16 @@ export type OpenRoomRequest = Message<"cohost.v1.OpenRoomRequest"> & {
   userId: string;
 
   /**
-   * The host's display name; at most 128 bytes; may be empty.
+   * The host's display name: at most 128 bytes, no control character; may
+   * be empty.
    *
    * @generated from field: string user_name = 3;
    */
   userName: string;
 
   /**
-   * The host's avatar URL; at most 1024 bytes; may be empty.
+   * The host's avatar URL: at most 1024 bytes, no control character; may
+   * be empty.
    *
    * @generated from field: string avatar_url = 4;
    */
@@ -1155,8 +1259,8 @@ export const GetRoomResponseSchema: GenMessage<GetRoomResponse> = /*@__PURE__*/
  */
 export type ListRoomsRequest = Message<"cohost.v1.ListRoomsRequest"> & {
   /**
-   * Empty for the first page, else a `next_cursor` this server returned; at
-   * most 256 bytes.
+   * Empty for the first page, else a cursor as GetCoHostCandidates
+   * describes, such as the previous page's `next_cursor`.
    *
    * @generated from field: string cursor = 1;
    */
@@ -1275,7 +1379,8 @@ export type PendingRequest = Message<"cohost.v1.PendingRequest"> & {
   extraInfo: string;
 
   /**
-   * When the request times out unless answered (server clock).
+   * When the request times out unless answered, as in the
+   * RequestHostConnection response.
    *
    * @generated from field: google.protobuf.Timestamp deadline = 4;
    */
@@ -1299,7 +1404,8 @@ export const PendingRequestSchema: GenMessage<PendingRequest> = /*@__PURE__*/
  */
 export enum CoHostStatus {
   /**
-   * Never sent by a server; the unset value.
+   * The unset value. A server MUST NOT send the UNSPECIFIED value of any
+   * enum in this file [R15.no-unspecified].
    *
    * @generated from enum value: CO_HOST_STATUS_UNSPECIFIED = 0;
    */
@@ -1329,14 +1435,16 @@ export const CoHostStatusSchema: GenEnum<CoHostStatus> = /*@__PURE__*/
 /**
  * CoHostLayoutTemplate is the layout a connection uses, with Tencent's wire
  * values (R6). A connection's layout is the layout of the request whose
- * acceptance created it; its capacity is the most rooms the connection may
- * hold, counting pending requests from its members.
+ * acceptance created it. Its capacity, given on each value, is the most
+ * rooms the connection may hold, counting the requests its members have
+ * pending; a server MUST refuse a request that would exceed it and MUST
+ * accept one that fills it exactly (R5, rule 12) [R6.capacity].
  *
  * @generated from enum cohost.v1.CoHostLayoutTemplate
  */
 export enum CoHostLayoutTemplate {
   /**
-   * Unset; refused as `INVALID_ARGUMENT` in requests.
+   * Unset; refused as `INVALID_ARGUMENT` / `INVALID_FIELD` in requests.
    *
    * @generated from enum value: CO_HOST_LAYOUT_TEMPLATE_UNSPECIFIED = 0;
    */
@@ -1392,7 +1500,7 @@ export const CoHostLayoutTemplateSchema: GenEnum<CoHostLayoutTemplate> = /*@__PU
  */
 export enum CancelReason {
   /**
-   * Never sent; the unset value.
+   * The unset value; never sent.
    *
    * @generated from enum value: CANCEL_REASON_UNSPECIFIED = 0;
    */
@@ -1433,7 +1541,7 @@ export const CancelReasonSchema: GenEnum<CancelReason> = /*@__PURE__*/
  */
 export enum RejectReason {
   /**
-   * Never sent; the unset value.
+   * The unset value; never sent.
    *
    * @generated from enum value: REJECT_REASON_UNSPECIFIED = 0;
    */
@@ -1467,7 +1575,7 @@ export const RejectReasonSchema: GenEnum<RejectReason> = /*@__PURE__*/
  */
 export enum LeaveReason {
   /**
-   * Never sent; the unset value.
+   * The unset value; never sent.
    *
    * @generated from enum value: LEAVE_REASON_UNSPECIFIED = 0;
    */
@@ -1503,13 +1611,14 @@ export const LeaveReasonSchema: GenEnum<LeaveReason> = /*@__PURE__*/
   enumDesc(file_cohost_v1_cohost, 4);
 
 /**
- * WatchMessageKind says what a WatchCoHostResponse is.
+ * WatchMessageKind says what a WatchCoHostResponse is. A server MUST fill
+ * each kind's fields as stated below [R15.kinds].
  *
  * @generated from enum cohost.v1.WatchMessageKind
  */
 export enum WatchMessageKind {
   /**
-   * Never sent; the unset value.
+   * The unset value; never sent.
    *
    * @generated from enum value: WATCH_MESSAGE_KIND_UNSPECIFIED = 0;
    */
@@ -1544,7 +1653,8 @@ export enum WatchMessageKind {
   /**
    * Nothing changed; sent on resume and while the room is quiet, so a
    * client can tell a dead stream from a quiet one (R16). `sequence` is
-   * the last one this stream delivered; `state` is unset; no events.
+   * the last one this stream delivered (on resume, the one resumed after);
+   * `state` is unset; no events.
    *
    * @generated from enum value: WATCH_MESSAGE_KIND_KEEP_ALIVE = 4;
    */
@@ -1559,20 +1669,23 @@ export const WatchMessageKindSchema: GenEnum<WatchMessageKind> = /*@__PURE__*/
 
 /**
  * CoHostErrorReason is the machine-readable reason of a refusal, carried in
- * CoHostErrorDetail. Each value names the code it comes with.
+ * CoHostErrorDetail. Each value names the code it comes with and the
+ * `CoHostErrorDetail.field` it carries ("field: none" means empty).
  *
  * @generated from enum cohost.v1.CoHostErrorReason
  */
 export enum CoHostErrorReason {
   /**
-   * Never sent; the unset value.
+   * The unset value; never sent.
    *
    * @generated from enum value: CO_HOST_ERROR_REASON_UNSPECIFIED = 0;
    */
   UNSPECIFIED = 0,
 
   /**
-   * `UNAUTHENTICATED`: no `Authorization: Bearer` header (R2).
+   * `UNAUTHENTICATED`: no bearer token: the `Authorization` header is
+   * missing, has another scheme, or has nothing after `Bearer` (R2). Field:
+   * none.
    *
    * @generated from enum value: CO_HOST_ERROR_REASON_TOKEN_MISSING = 1;
    */
@@ -1580,7 +1693,8 @@ export enum CoHostErrorReason {
 
   /**
    * `UNAUTHENTICATED`: the token is malformed, not HS256, has a bad
-   * signature, or lacks `sub` or `exp` (R2).
+   * signature, lacks `sub` or `exp`, or is not yet valid (`nbf`) (R2).
+   * Field: none.
    *
    * @generated from enum value: CO_HOST_ERROR_REASON_TOKEN_INVALID = 2;
    */
@@ -1588,29 +1702,32 @@ export enum CoHostErrorReason {
 
   /**
    * `UNAUTHENTICATED`: the token's `exp` has passed; get a new token (R2).
+   * Field: none.
    *
    * @generated from enum value: CO_HOST_ERROR_REASON_TOKEN_EXPIRED = 3;
    */
   TOKEN_EXPIRED = 3,
 
   /**
-   * `UNAUTHENTICATED`: the admin key is missing or wrong (R1).
+   * `UNAUTHENTICATED`: the admin key is missing or wrong (R1). Field: none.
    *
    * @generated from enum value: CO_HOST_ERROR_REASON_ADMIN_KEY_INVALID = 4;
    */
   ADMIN_KEY_INVALID = 4,
 
   /**
-   * `INVALID_ARGUMENT`: `CoHostErrorDetail.field` breaks its limits (R5,
-   * rule 2).
+   * `INVALID_ARGUMENT`: a field breaks its limits (R5, rule 2). Field: the
+   * first such field, in field-number order.
    *
    * @generated from enum value: CO_HOST_ERROR_REASON_INVALID_FIELD = 5;
    */
   INVALID_FIELD = 5,
 
   /**
-   * `NOT_FOUND`: the room named by `CoHostErrorDetail.field` is not open
-   * (R2; R5, rule 6; Tencent connection code 1).
+   * `NOT_FOUND`: a room is not open (R2; R5, rule 6; Tencent connection
+   * code 1). Field: the request field naming that room: `live_id` for the
+   * caller's room and in RoomAdminService, `target_host_live_id` for the
+   * target of RequestHostConnection.
    *
    * @generated from enum value: CO_HOST_ERROR_REASON_ROOM_NOT_FOUND = 6;
    */
@@ -1618,6 +1735,7 @@ export enum CoHostErrorReason {
 
   /**
    * `PERMISSION_DENIED`: the caller is not the host of `live_id` (R2).
+   * Field: `live_id`.
    *
    * @generated from enum value: CO_HOST_ERROR_REASON_NOT_ROOM_HOST = 7;
    */
@@ -1625,14 +1743,15 @@ export enum CoHostErrorReason {
 
   /**
    * `RESOURCE_EXHAUSTED`: the room sends requests too fast (R19);
-   * `CoHostErrorDetail.retry_after` says when to try again.
+   * `CoHostErrorDetail.retry_after` says when to try again. Field: none.
    *
    * @generated from enum value: CO_HOST_ERROR_REASON_RATE_LIMITED = 8;
    */
   RATE_LIMITED = 8,
 
   /**
-   * `INVALID_ARGUMENT`: a room cannot request itself (R5, rule 5).
+   * `INVALID_ARGUMENT`: a room cannot request itself (R5, rule 5). Field:
+   * `target_host_live_id`.
    *
    * @generated from enum value: CO_HOST_ERROR_REASON_SELF_REQUEST = 9;
    */
@@ -1640,7 +1759,7 @@ export enum CoHostErrorReason {
 
   /**
    * `FAILED_PRECONDITION`: the caller must answer its incoming request
-   * before sending one (R5, rule 7).
+   * before sending one (R5, rule 7). Field: none.
    *
    * @generated from enum value: CO_HOST_ERROR_REASON_PENDING_INCOMING_REQUEST = 10;
    */
@@ -1649,7 +1768,7 @@ export enum CoHostErrorReason {
   /**
    * `ALREADY_EXISTS`: a request to the target is already pending, or the
    * target is already connected with the caller (R5, rule 8; Tencent
-   * connection code 2).
+   * connection code 2). Field: none.
    *
    * @generated from enum value: CO_HOST_ERROR_REASON_ALREADY_INVITED_OR_CONNECTED = 11;
    */
@@ -1657,7 +1776,7 @@ export enum CoHostErrorReason {
 
   /**
    * `FAILED_PRECONDITION`: the target is connected with other rooms (R5,
-   * rule 9; Tencent connection code 3).
+   * rule 9; Tencent connection code 3). Field: none.
    *
    * @generated from enum value: CO_HOST_ERROR_REASON_TARGET_CONNECTED_ELSEWHERE = 12;
    */
@@ -1665,6 +1784,7 @@ export enum CoHostErrorReason {
 
   /**
    * `FAILED_PRECONDITION`: the target is inviting or invited (R5, rule 10).
+   * Field: none.
    *
    * @generated from enum value: CO_HOST_ERROR_REASON_TARGET_BUSY = 13;
    */
@@ -1672,7 +1792,7 @@ export enum CoHostErrorReason {
 
   /**
    * `FAILED_PRECONDITION`: the layout differs from the caller's connection
-   * or its other pending requests (R5, rule 11).
+   * or its other pending requests (R5, rule 11). Field: `layout_template`.
    *
    * @generated from enum value: CO_HOST_ERROR_REASON_LAYOUT_MISMATCH = 14;
    */
@@ -1680,7 +1800,7 @@ export enum CoHostErrorReason {
 
   /**
    * `RESOURCE_EXHAUSTED`: the layout's capacity would be exceeded (R5,
-   * rule 12; R6; Tencent connection code 4).
+   * rule 12; R6; Tencent connection code 4). Field: none.
    *
    * @generated from enum value: CO_HOST_ERROR_REASON_CONNECTION_FULL = 15;
    */
@@ -1688,13 +1808,17 @@ export enum CoHostErrorReason {
 
   /**
    * `FAILED_PRECONDITION`: no such request is pending (R8, R9, R10).
+   * Field: the request field naming the other room: `to_host_live_id` for
+   * CancelHostConnection, `from_host_live_id` for Accept and
+   * RejectHostConnection.
    *
    * @generated from enum value: CO_HOST_ERROR_REASON_REQUEST_NOT_FOUND = 16;
    */
   REQUEST_NOT_FOUND = 16,
 
   /**
-   * `FAILED_PRECONDITION`: the caller's room is not connected (R12).
+   * `FAILED_PRECONDITION`: the caller's room is not connected (R12). Field:
+   * none.
    *
    * @generated from enum value: CO_HOST_ERROR_REASON_NOT_CONNECTED = 17;
    */
@@ -1702,6 +1826,7 @@ export enum CoHostErrorReason {
 
   /**
    * `ALREADY_EXISTS`: OpenRoom for a room open with other host fields (R1).
+   * Field: `live_id`.
    *
    * @generated from enum value: CO_HOST_ERROR_REASON_ROOM_ALREADY_OPEN = 18;
    */
@@ -1709,7 +1834,7 @@ export enum CoHostErrorReason {
 
   /**
    * `INVALID_ARGUMENT`: the `request_id` was used by this user for a
-   * different call (R18).
+   * different call (R18). Field: `request_id`.
    *
    * @generated from enum value: CO_HOST_ERROR_REASON_REQUEST_ID_REUSED = 19;
    */
@@ -1733,35 +1858,54 @@ export const CoHostService: GenService<{
   /**
    * RequestHostConnection creates a pending connection request from the
    * caller's room A (`live_id`) to room B (`target_host_live_id`), with its
-   * own deadline `timeout_seconds` from now (R4). A may have several
+   * own deadline `timeout_seconds` from now (R4, R7). A may have several
    * requests pending at once, also while connected; when B accepts, B joins
    * A's whole connection (R9).
    *
-   * Effects on success: A's `invitees` gains B (a CHANGE message on A's
-   * feed with no event); B's `applicant` becomes A and B's feed carries
-   * `request_received(inviter=A, invitee=B, extension_info=extra_info)`.
+   * On success a server MUST make exactly these changes, each as one CHANGE
+   * message [R4.effects]: A's `invitees` gains B at the end, with no event
+   * on A's feed; B's `applicant` becomes A, and B's feed carries
+   * `request_received(inviter=A, invitee=B, extension_info=extra_info)`
+   * with the request's layout and deadline. The response's `deadline`, the
+   * event's `deadline` and the `deadline` GetRoom shows for the request
+   * MUST be the same time [R7.deadline].
    *
-   * Refusals, after the common ones (R5):
+   * Rate limit (R19). Every call that passes step 3 of the refusal order is
+   * an attempt of room A and uses one unit of A's allowance, whether it is
+   * then refused or not; a `RATE_LIMITED` refusal uses none, and neither
+   * does a retry answered from memory (R18) [R19.counts]. A room's
+   * allowance is full when the room is opened, also when it is reopened
+   * after a close. A server MUST let the first 10 attempts of a freshly
+   * opened room pass step 4, and MUST refuse with `RATE_LIMITED` every
+   * attempt of a room that already had 100 attempts pass step 4 in the
+   * previous 10 seconds [R19.bounds]. With `RATE_LIMITED`, `retry_after`
+   * MUST be more than 0 and at most 60 seconds, and an attempt made once
+   * `retry_after` has passed, with no other attempt of the room in between,
+   * MUST NOT be refused with `RATE_LIMITED` [R19.retry-after].
+   *
+   * Refusals. After the common ones (steps 1 to 3 above), a server MUST
+   * refuse in these cases, the first that applies winning [R5.order]:
    * 4. `RESOURCE_EXHAUSTED` / `RATE_LIMITED`: A sends requests too fast
-   *    (R19). Every call that passes steps 1 to 3 counts, refused or not.
-   * 5. `INVALID_ARGUMENT` / `SELF_REQUEST`: B equals A.
-   * 6. `NOT_FOUND` / `ROOM_NOT_FOUND` (field `target_host_live_id`): B is not
-   *    open.
+   *    (see Rate limit) [R19.limited].
+   * 5. `INVALID_ARGUMENT` / `SELF_REQUEST`: B equals A [R5.self].
+   * 6. `NOT_FOUND` / `ROOM_NOT_FOUND`: B is not open [R5.target-not-open].
    * 7. `FAILED_PRECONDITION` / `PENDING_INCOMING_REQUEST`: A is invited
    *    (has an unanswered incoming request, also one from B); answer it
-   *    first. So at most one request is pending per pair of rooms.
+   *    first. So at most one request is pending per pair of rooms
+   *    [R5.pending-incoming].
    * 8. `ALREADY_EXISTS` / `ALREADY_INVITED_OR_CONNECTED`: A to B is already
-   *    pending, or B is already in A's connection.
+   *    pending, or B is already in A's connection [R5.already].
    * 9. `FAILED_PRECONDITION` / `TARGET_CONNECTED_ELSEWHERE`: B is connected
-   *    with other rooms.
+   *    with other rooms [R5.connected-elsewhere].
    * 10. `FAILED_PRECONDITION` / `TARGET_BUSY`: B is inviting or invited. A
-   *    room answers one request at a time.
+   *    room answers one request at a time [R5.busy].
    * 11. `FAILED_PRECONDITION` / `LAYOUT_MISMATCH`: `layout_template`
    *    differs from the layout of A's connection, or from the layout of A's
-   *    other pending requests.
+   *    other pending requests [R5.layout].
    * 12. `RESOURCE_EXHAUSTED` / `CONNECTION_FULL`: the members of A's
    *    connection (or A alone), plus every request pending from any of
-   *    them, plus this one, exceed the capacity of the layout (R6).
+   *    them, plus this one, exceed the capacity of `layout_template` (R6)
+   *    [R5.full].
    *
    * @generated from rpc cohost.v1.CoHostService.RequestHostConnection
    */
@@ -1775,13 +1919,15 @@ export const CoHostService: GenService<{
    * (`live_id`) to B (`to_host_live_id`) (R8). Only the inviter may cancel,
    * and only while the request is pending.
    *
-   * Effects on success: A's `invitees` loses B (no event on A's feed); B's
-   * `applicant` becomes empty and B's feed carries
+   * On success a server MUST make exactly these changes, each as one CHANGE
+   * message [R8.effects]: A's `invitees` loses B, with no event on A's
+   * feed; B's `applicant` becomes empty, and B's feed carries
    * `request_cancelled(inviter=A, invitee=B, reason=CANCELLED_BY_INVITER)`.
    *
-   * Refusals, after the common ones (R5):
-   * 4. `FAILED_PRECONDITION` / `REQUEST_NOT_FOUND`: no request from A to B
-   *    is pending (never sent, already answered, cancelled or timed out).
+   * Refusals. After the common ones, a server MUST refuse with
+   * `FAILED_PRECONDITION` / `REQUEST_NOT_FOUND` when no request from A to B
+   * is pending: never sent, already answered, cancelled or timed out, or
+   * sent by B to A [R8.not-found].
    *
    * @generated from rpc cohost.v1.CoHostService.CancelHostConnection
    */
@@ -1797,22 +1943,27 @@ export const CoHostService: GenService<{
    * connection, or A and B form a new connection whose layout is the
    * request's layout (R6).
    *
-   * Effects on success, each as one CHANGE message per room:
-   * * A: `invitees` loses B and `connected` gains B; events
+   * On success a server MUST make exactly these changes, each as one CHANGE
+   * message per room [R9.effects]:
+   * * A: `invitees` loses B and `connected` gains B at the end (when A was
+   *   not connected, `connected` becomes A then B); events
    *   `request_accepted(invitee=B)`, then `user_joined(B)`.
    * * B: `applicant` becomes empty and `connected` becomes the whole
    *   connection; one `user_joined(h)` for every other member h, in the
    *   order of `connected`.
    * * Every other member C of A's connection: `connected` gains B; event
    *   `user_joined(B)`.
-   * A's other pending requests stay pending; when accepted, those invitees
-   * join the same connection.
+   * A new connection's layout MUST be the accepted request's layout, and a
+   * connection keeps its layout while it exists [R6.layout]. A's other
+   * pending requests stay pending; when accepted, those invitees join the
+   * same connection.
    *
-   * Refusals, after the common ones (R5):
-   * 4. `FAILED_PRECONDITION` / `REQUEST_NOT_FOUND`: no request from A to B
-   *    is pending (an answer after the deadline, after a cancel, or a
-   *    second answer). Exactly one of accept, reject, cancel and timeout
-   *    wins for each request, also when they race.
+   * Refusals. After the common ones, a server MUST refuse with
+   * `FAILED_PRECONDITION` / `REQUEST_NOT_FOUND` when no request from A to B
+   * is pending: an answer after the deadline, after a cancel, a second
+   * answer, or an answer by the inviter [R9.not-found]. Exactly one of
+   * accept, reject, cancel and timeout wins for each request, also when
+   * they race (R20).
    *
    * @generated from rpc cohost.v1.CoHostService.AcceptHostConnection
    */
@@ -1826,13 +1977,14 @@ export const CoHostService: GenService<{
    * (`from_host_live_id`) to the caller's room B (`live_id`) (R10). Only
    * the invitee may reject, and only while the request is pending.
    *
-   * Effects on success: B's `applicant` becomes empty (no event on B's
-   * feed); A's `invitees` loses B and A's feed carries
+   * On success a server MUST make exactly these changes, each as one CHANGE
+   * message [R10.effects]: B's `applicant` becomes empty, with no event on
+   * B's feed; A's `invitees` loses B, and A's feed carries
    * `request_rejected(invitee=B, reason=REJECTED_BY_INVITEE)`.
    *
-   * Refusals, after the common ones (R5):
-   * 4. `FAILED_PRECONDITION` / `REQUEST_NOT_FOUND`: as for
-   *    AcceptHostConnection.
+   * Refusals. After the common ones, a server MUST refuse with
+   * `FAILED_PRECONDITION` / `REQUEST_NOT_FOUND` when no request from A to B
+   * is pending, as for AcceptHostConnection [R10.not-found].
    *
    * @generated from rpc cohost.v1.CoHostService.RejectHostConnection
    */
@@ -1845,20 +1997,23 @@ export const CoHostService: GenService<{
    * ExitHostConnection removes the caller's room A (`live_id`) from its
    * connection (R12). Only A leaves; the other members stay connected.
    *
-   * Effects on success, each as one CHANGE message per room:
+   * On success a server MUST make exactly these changes, each as one CHANGE
+   * message per room [R12.effects]:
    * * A: `connected` becomes empty and `invitees` becomes empty; events
-   *   `user_left(h)` for every other member h, in the order of the old
-   *   `connected`.
-   * * Every other member C: `connected` loses A; event `user_left(A)`. If a
-   *   single member is left, the connection dissolves: its `connected`
-   *   becomes empty (it still gets only `user_left(A)`, since A was the
-   *   last other room in it). Its own pending requests stay pending.
+   *   `user_left(h, SELF_LEFT)` for every other member h, in the order of
+   *   the old `connected`.
+   * * Every other member C: `connected` loses A; event
+   *   `user_left(A, EXITED)`. If a single member is left, the connection
+   *   dissolves: its `connected` becomes empty (it still gets only
+   *   `user_left(A)`, since A was the last other room in it). Its own
+   *   pending requests stay pending.
    * * Every request A had pending to a room X is cancelled: X's
    *   `applicant` becomes empty and X's feed carries
    *   `request_cancelled(inviter=A, invitee=X, reason=INVITER_EXITED)`.
    *
-   * Refusals, after the common ones (R5):
-   * 4. `FAILED_PRECONDITION` / `NOT_CONNECTED`: A is not connected.
+   * Refusals. After the common ones, a server MUST refuse with
+   * `FAILED_PRECONDITION` / `NOT_CONNECTED` when A is not connected
+   * [R12.not-connected].
    *
    * @generated from rpc cohost.v1.CoHostService.ExitHostConnection
    */
@@ -1869,17 +2024,29 @@ export const CoHostService: GenService<{
   },
   /**
    * GetCoHostCandidates pages through the open rooms the caller's room A
-   * could invite (R17): every open room except A and the members of A's
-   * connection, ordered by `live_id` (byte-wise ascending), whatever their
-   * co-host state. It changes nothing.
+   * could invite (R17). It changes nothing.
    *
-   * An empty `cursor` asks for the first page; pass the previous response's
-   * `next_cursor` for the next. An empty `next_cursor` means the end. A
-   * room that is open for the whole paging appears exactly once; rooms
-   * opened or closed meanwhile may or may not appear.
+   * A page MUST list open rooms other than A and the members of A's
+   * connection, whatever their co-host state, in ascending byte-wise order
+   * of `live_id`, at most `page_size` of them (20 when `page_size` is 0),
+   * starting after the cursor's room [R17.candidates]. A room that is open
+   * for the whole paging MUST appear exactly once; a room MUST NOT appear
+   * on a page read after it was closed; rooms opened or closed while
+   * paging may otherwise appear or not [R17.paging]. An empty `cursor`
+   * asks for the first page; pass the previous response's `next_cursor`
+   * for the next. An empty `next_cursor` means the end.
    *
-   * Refusals: only the common ones (R5); a `cursor` this server did not
-   * issue is `INVALID_ARGUMENT` / `INVALID_FIELD` with field `cursor`.
+   * Cursors. A server MUST return as `next_cursor` the URL-safe base64
+   * encoding, without padding, of the UTF-8 text `c1:` followed by the
+   * `live_id` of the last room of the page [R17.cursor]. A server MUST
+   * accept every such cursor whose `live_id` is an id, whether or not that
+   * room is open, and start the page after it, so cursors work on every
+   * instance and in both GetCoHostCandidates and ListRooms [R17.cursor].
+   * Any other non-empty `cursor` MUST be refused with `INVALID_ARGUMENT` /
+   * `INVALID_FIELD` (field `cursor`) at step 2 of the refusal order, so
+   * before the room checks [R17.cursor]. Clients treat cursors as opaque.
+   *
+   * Refusals: only the common ones.
    *
    * @generated from rpc cohost.v1.CoHostService.GetCoHostCandidates
    */
@@ -1892,32 +2059,52 @@ export const CoHostService: GenService<{
    * WatchCoHost streams the co-host state of the caller's room (`live_id`)
    * and the listener events it receives (R15, R16).
    *
-   * Without resume fields the first message is a SNAPSHOT of the current
-   * state. Then every change of the room's state is one CHANGE message with
-   * the full new state, the events the change caused for this room, and a
-   * `sequence` one greater than the previous message's. Several watchers of
-   * one room each receive every message.
+   * Without `resume_epoch` the first message MUST be a SNAPSHOT of the
+   * room's current state at its current `sequence` [R15.snapshot]. Then
+   * every change of the room's state MUST be one CHANGE message with the
+   * full new state, the events the change caused for this room in order,
+   * and a `sequence` one greater than the previous message's; a call or
+   * timeout that changes nothing for the room sends nothing [R15.change].
+   * Every watcher of a room MUST receive every message of the room's feed
+   * [R15.watchers].
    *
    * Resume (R16): a client that saw messages up to `sequence` S of epoch E
    * reconnects with `resume_epoch` = E and `resume_after_sequence` = S. If
-   * the server can replay every message after S, the stream starts with a
-   * KEEP_ALIVE whose `sequence` is S, followed by exactly the missed CHANGE
-   * messages in order, then live ones. Otherwise (another epoch: the room
-   * was reopened or the server lost its history; or S is outside the
-   * server's replay window) the first message is a RESYNC snapshot, and
-   * the client replaces its state without firing events.
+   * E is the room's current epoch and the server can replay every CHANGE
+   * after S, it MUST send a KEEP_ALIVE whose `sequence` is S, then exactly
+   * the missed CHANGE messages in order, then live ones [R16.replay]. A
+   * server MUST be able to replay at least the latest 256 CHANGE messages
+   * of a room's current epoch [R16.window]. Otherwise (another epoch, as
+   * after the room was reopened or the server lost its history; S beyond
+   * the replay window; or S greater than the room's latest `sequence`) the
+   * first message MUST be a RESYNC with the current state and `sequence`
+   * [R16.resync], and the client replaces its state without firing
+   * events.
    *
-   * While nothing else is sent, the server sends a KEEP_ALIVE at least
-   * every `keep_alive_interval`; a client that hears nothing for twice that
-   * long should treat the stream as dead and resume.
+   * Keep-alive. While nothing else is sent, a server MUST send a KEEP_ALIVE
+   * no later than `keep_alive_interval` after the previous message
+   * [R16.keepalive]. A client that hears nothing for twice that long treats
+   * the stream as dead and resumes.
    *
-   * When the room is closed (R13) the last message is a CHANGE with
-   * `room_closed` set, after which the server ends the stream with OK. A
-   * server may end any stream with `UNAVAILABLE` (for example on shutdown,
-   * or when a watcher reads too slowly); the client resumes.
+   * End. When the room is closed (R13), the last message MUST be a CHANGE
+   * with `room_closed` set, after which the server MUST end the stream with
+   * OK [R13.end-ok]. A server MUST NOT end a stream with OK otherwise, and
+   * MAY end any stream with `UNAVAILABLE` at any time (for example on
+   * shutdown, or when a watcher reads too slowly) [R16.no-silent-end].
+   * Watching or resuming a room that is not open MUST be refused with
+   * `NOT_FOUND` / `ROOM_NOT_FOUND` (field `live_id`), also when the room
+   * was closed while the client was away [R13.closed-watch].
    *
-   * Refusals: only the common ones (R5); `resume_epoch` over 64 bytes is
-   * `INVALID_ARGUMENT` / `INVALID_FIELD`.
+   * What a client does when a stream ends: after `room_closed` and OK, the
+   * room is closed; stop. On `UNAVAILABLE`, `DEADLINE_EXCEEDED`,
+   * `INTERNAL`, `UNKNOWN`, `RESOURCE_EXHAUSTED`, a network error or a dead
+   * stream, resume after a backoff. On `UNAUTHENTICATED` /
+   * `TOKEN_EXPIRED`, resume with a new token. On `NOT_FOUND` /
+   * `ROOM_NOT_FOUND`, the room is closed (a watcher that missed
+   * `room_closed` learns it this way): its state is empty; stop. On any
+   * other code, stop: retrying gets the same answer.
+   *
+   * Refusals: only the common ones; `resume_epoch` must be empty or an id.
    *
    * @generated from rpc cohost.v1.CoHostService.WatchCoHost
    */
@@ -1932,21 +2119,25 @@ export const CoHostService: GenService<{
 /**
  * RoomAdminService is called server-to-server by the platform's backend,
  * with the admin credential, to open and close live rooms (R1). Only open
- * rooms take part in co-hosting. A missing or wrong admin key is
- * `UNAUTHENTICATED` / `ADMIN_KEY_INVALID`.
+ * rooms take part in co-hosting. A missing or wrong admin key MUST be
+ * refused with `UNAUTHENTICATED` / `ADMIN_KEY_INVALID`, before any field
+ * is checked [R1.admin-key]. After that, a field that breaks its limits
+ * is `INVALID_ARGUMENT` / `INVALID_FIELD`, as for host calls.
  *
  * @generated from service cohost.v1.RoomAdminService
  */
 export const RoomAdminService: GenService<{
   /**
-   * OpenRoom opens the live room `live_id` with the given host (R1). The
-   * room starts idle with a new `epoch` and `sequence` 0.
+   * OpenRoom opens the live room `live_id` with the given host (R1). A
+   * newly opened room MUST be idle at `sequence` 0 with an epoch that
+   * differs from every earlier epoch of that `live_id` [R1.open].
    *
    * Opening a room that is already open with exactly the same host fields
-   * succeeds and changes nothing (so the platform may retry). Refusals:
+   * MUST succeed and change nothing, so the platform may retry [R1.open].
+   * Refusals:
    * * `INVALID_ARGUMENT` / `INVALID_FIELD`: a field breaks its limits.
    * * `ALREADY_EXISTS` / `ROOM_ALREADY_OPEN`: the room is open with other
-   *   host fields.
+   *   host fields [R1.already-open].
    *
    * @generated from rpc cohost.v1.RoomAdminService.OpenRoom
    */
@@ -1956,18 +2147,24 @@ export const RoomAdminService: GenService<{
     output: typeof OpenRoomResponseSchema;
   },
   /**
-   * CloseRoom closes the live room `live_id` (R13). Closing acts as the
-   * room's ExitHostConnection if it is connected (the other members get
-   * `user_left`; see ExitHostConnection), cancels its outgoing requests
-   * (each invitee gets `request_cancelled` with reason
-   * `INVITER_ROOM_CLOSED`), and rejects its incoming request (the inviter
-   * gets `request_rejected` with reason `INVITEE_ROOM_CLOSED`). The closed
-   * room's own feeds get a final CHANGE with an empty state, the
-   * `user_left` events of its exit, and `room_closed` set; then they end.
+   * CloseRoom closes the live room `live_id` (R13). On success a server
+   * MUST make exactly these changes [R13.effects]: the room leaves its
+   * connection as with ExitHostConnection, except that the other members'
+   * `user_left` carries reason `ROOM_CLOSED`; each of its outgoing requests
+   * is cancelled (the invitee gets `request_cancelled` with reason
+   * `INVITER_ROOM_CLOSED`); its incoming request is rejected (the inviter
+   * gets `request_rejected` with reason `INVITEE_ROOM_CLOSED`).
+   *
+   * The closed room's feed MUST end with one final CHANGE whose state has
+   * status DISCONNECTED, empty `connected` and `invitees`, no `applicant`
+   * and layout UNSPECIFIED, whose events are the room's own
+   * `user_left(h, SELF_LEFT)` for every other member h if it was connected,
+   * and with `room_closed` set [R13.final].
    *
    * Refusals:
    * * `INVALID_ARGUMENT` / `INVALID_FIELD`: `live_id` breaks its limits.
-   * * `NOT_FOUND` / `ROOM_NOT_FOUND`: the room is not open.
+   * * `NOT_FOUND` / `ROOM_NOT_FOUND`: the room is not open
+   *   [R13.not-open].
    *
    * @generated from rpc cohost.v1.RoomAdminService.CloseRoom
    */
@@ -1977,9 +2174,12 @@ export const RoomAdminService: GenService<{
     output: typeof CloseRoomResponseSchema;
   },
   /**
-   * GetRoom reads one open room: its host, state, pending requests and feed
-   * position. It changes nothing. Refusals: `INVALID_ARGUMENT` /
-   * `INVALID_FIELD`; `NOT_FOUND` / `ROOM_NOT_FOUND` when it is not open.
+   * GetRoom reads one open room. It changes nothing. Its `state` MUST be
+   * the room's current state, its `position` the epoch and `sequence` of
+   * the room's latest feed message (`sequence` 0 before any CHANGE), and
+   * `outgoing_requests` the room's pending requests, oldest first
+   * [R1.get-room]. Refusals: `INVALID_ARGUMENT` / `INVALID_FIELD`;
+   * `NOT_FOUND` / `ROOM_NOT_FOUND` when the room is not open.
    *
    * @generated from rpc cohost.v1.RoomAdminService.GetRoom
    */
@@ -1989,9 +2189,9 @@ export const RoomAdminService: GenService<{
     output: typeof GetRoomResponseSchema;
   },
   /**
-   * ListRooms pages through all open rooms ordered by `live_id`
-   * (byte-wise ascending), with the same cursor rules as
-   * GetCoHostCandidates. It changes nothing.
+   * ListRooms pages through all open rooms. It changes nothing. A page MUST
+   * follow the rules of GetCoHostCandidates (order, `page_size`, paging and
+   * cursors), without excluding any room [R17.list].
    *
    * @generated from rpc cohost.v1.RoomAdminService.ListRooms
    */
