@@ -34,7 +34,17 @@ const specByName = [[within("gen"), "Import the generated code as @cohost-kit/sp
 
 export default tseslint.config(
   {
-    ignores: ["**/node_modules/**", "**/dist/**", "gen/src/**", "gen/proto/**", "coverage/**", "test-results/**", "**/*.js", "**/*.mjs"],
+    ignores: [
+      "**/node_modules/**",
+      "**/dist/**",
+      "gen/src/**",
+      "gen/proto/**",
+      "server/grpc/generated/**",
+      "coverage/**",
+      "test-results/**",
+      "**/*.js",
+      "**/*.mjs",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

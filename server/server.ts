@@ -5,6 +5,9 @@ import { CoHostService, RoomAdminService } from "@cohost-kit/spec/cohost/v1/coho
 import { systemClock, type Clock, type Scheduler } from "./clock.js";
 import { CoHostCore } from "./core.js";
 import { CoHostEngine, defaultEngineConfig, type EngineConfig } from "./engine/engine.js";
+import { Health } from "./grpc/generated/health/v1/health_pb.js";
+import { healthServiceImpl } from "./grpc/health-service.js";
+import { reflectionServices } from "./grpc/reflection-service.js";
 import type { WatchOptions } from "./feed/watch.js";
 import { listen, type HttpRoute, type NodeHandlerFn, type RunningListener } from "./http/listener.js";
 import { listenMetrics, metricsRoute } from "./http/metrics-route.js";
@@ -87,9 +90,20 @@ export class CoHostServer {
       metrics,
     });
     const admin = roomAdminServiceImpl(this.core);
+    // Standard gRPC services beside the contract: health (as /healthz) and reflection, without auth.
+    const health = healthServiceImpl({
+      services: [CoHostService.typeName, RoomAdminService.typeName],
+      healthy: () => this.healthy(),
+      clock: this.clock,
+      watchIntervalMs: 1_000,
+      shutdown: this.shutdown.signal,
+    });
+    const reflection = reflectionServices([CoHostService, RoomAdminService, Health]);
     this.routes = (router) => {
       router.service(CoHostService, coHost, { ...handlerOptions, interceptors: [...outer, hostAuthInterceptor(hostAuth)] });
       router.service(RoomAdminService, admin, { ...handlerOptions, interceptors: [...outer, adminAuthInterceptor(adminAuth)] });
+      router.service(Health, health, { ...handlerOptions, interceptors: outer });
+      for (const { service, impl } of reflection) router.service(service, impl, { ...handlerOptions, interceptors: outer });
     };
   }
 
@@ -108,13 +122,15 @@ export class CoHostServer {
       handler: this.handler(),
       corsOrigins: options.corsOrigins ?? ["*"],
       logger: this.logger,
-      health: async () => {
-        const healthy = !this.shutdown.signal.aborted && (await this.store.ping());
-        return { healthy, details: { store: this.store.kind } };
-      },
+      health: async () => ({ healthy: await this.healthy(), details: { store: this.store.kind } }),
     });
     this.listeners.add(listener);
     return listener;
+  }
+
+  /** What /healthz and grpc.health.v1 report: the store answers and the server is not shutting down. */
+  async healthy(): Promise<boolean> {
+    return !this.shutdown.signal.aborted && (await this.store.ping());
   }
 
   /** Serves only GET /metrics on a port of its own (closed with the server). */
