@@ -87,7 +87,7 @@ export default tseslint.config(
   ),
   boundary(["conformance/**/*.ts"], [...notServer, ...notIntegration, ...notDeepClient, ...specByName]),
   boundary(
-    ["integration/**/*.ts", "examples/**/*.ts"],
+    ["integration/**/*.ts", "examples/**/*.ts", "playground/**/*.{ts,tsx}"],
     [[within("server", "client", "conformance", "gen"), "Use the packages by name, as an installed app would."]],
   ),
   prettier,

@@ -21,6 +21,8 @@ export interface ServerConfig {
   logLevel: LogLevel;
   /** GET /metrics: off, on the main port (port undefined), or on a port of its own. */
   metrics: { enabled: boolean; port?: number };
+  /** The playground page at "/" (on in development, off in production unless asked for). */
+  playground: boolean;
 }
 
 export class ConfigError extends Error {
@@ -94,11 +96,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       .filter(Boolean),
     logLevel,
     metrics: { enabled: true },
+    playground: !production,
   };
   const metricsSwitch = env.COHOST_METRICS ?? "on";
   if (!["on", "off"].includes(metricsSwitch)) problems.push(`COHOST_METRICS must be "on" or "off" (got "${metricsSwitch}")`);
   const metricsPort = env.COHOST_METRICS_PORT ? number("COHOST_METRICS_PORT", 0, 0, 65535) : undefined;
   config.metrics = { enabled: metricsSwitch !== "off", port: metricsPort };
+  const playground = env.COHOST_PLAYGROUND;
+  if (playground !== undefined && !["on", "off"].includes(playground))
+    problems.push(`COHOST_PLAYGROUND must be "on" or "off" (got "${playground}")`);
+  if (playground !== undefined) config.playground = playground === "on";
   // R19: at least 10 attempts pass at once, at most 100 within 10 s, retry_after at most 60 s.
   const { burst, refillPerSecond } = config.rateLimit;
   if (burst + 10 * refillPerSecond > 100) {

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `npm start`: the reference server as a process. Configuration: README.
+import { fileURLToPath } from "node:url";
 import { systemClock } from "./clock.js";
 import { ConfigError, loadConfig, type ServerConfig } from "./config.js";
 import { devCredentialsPath, writeDevCredentials } from "./dev-credentials.js";
+import { playgroundRoutes } from "./http/playground-route.js";
 import { createLogger } from "./logger.js";
 import { PrometheusMetrics } from "./metrics/prometheus-metrics.js";
 import { CoHostServer } from "./server.js";
@@ -32,11 +34,21 @@ async function main(): Promise<void> {
     engine: { rateLimit: config.rateLimit, idempotencyTtlMs: config.idempotencyTtlMs },
     watch: { keepAliveMs: config.keepAliveMs },
   });
+  // The page is built next to this file (dist/playground) by `npm run build`.
+  const playground = config.playground
+    ? playgroundRoutes({
+        dir: fileURLToPath(new URL("./playground", import.meta.url)),
+        devCredentials:
+          config.mode === "development" ? { adminKey: config.adminKey, tokenSecret: config.tokenSecret, clock: systemClock } : undefined,
+      })
+    : undefined;
+  if (config.playground && !playground) logger.warn("playground not built: run npm run build", {});
   const listener = await server.listen({
     port: config.port,
     host: config.host,
     corsOrigins: config.corsOrigins,
     metricsRoute: config.metrics.port === undefined,
+    routes: playground ?? [],
   });
   const metricsUrl =
     config.metrics.port === undefined
@@ -50,6 +62,7 @@ async function main(): Promise<void> {
     mode: config.mode,
     store: store.kind,
     metrics: metricsUrl ?? "off",
+    playground: playground ? `${listener.url}/` : "off",
     protocols: ["connect", "grpc", "grpc-web"],
     http: ["1.1", "2 (h2c, prior knowledge)"],
   });
