@@ -1,12 +1,15 @@
 // The playground page as a visitor sees it: served at "/" by the compiled
 // `cohost-server` bin in development mode, driven in Chromium through
-// request, accept, a third room joining, exit, timeout, candidates and a
-// dropped feed stream, asserting what the page shows. Screenshots go to
+// request, accept, a third room joining, exit, timeout, candidates paging
+// and a dropped feed stream, asserting what the page shows. Screenshots go to
 // test-results/. Also: how the page is served (content types, no path
 // traversal) and that production keeps it off, and the credentials always.
 import { existsSync, mkdirSync } from "node:fs";
+import { createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { RoomAdminService } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { startServerProcess, type ServerProcess } from "./support/server-process.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -74,10 +77,17 @@ describe("the playground in Chromium", () => {
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(String(e)));
     page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    const grpcWebCalls: string[] = [];
+    page.on(
+      "request",
+      (r) => r.headers()["content-type"]?.startsWith("application/grpc-web") && grpcWebCalls.push(new URL(r.url()).pathname),
+    );
     await page.goto(`${url}/`);
     await shows(page, "credentials", "development mode: credentials from the server");
     await page.getByTestId("add-host").click();
     for (const room of ["room-a", "room-b", "room-c"]) {
+      // Alice and Bob over Connect, Carol over gRPC-Web.
+      if (room === "room-c") await page.getByTestId("protocol").selectOption("grpc-web");
       await page.getByTestId(`${room}-open`).click();
       await shows(page, `${room}-feed`, "live");
       await shows(page, `${room}-status`, "disconnected");
@@ -129,6 +139,19 @@ describe("the playground in Chromium", () => {
     await page.getByTestId("room-a-candidates-first").click();
     await shows(page, "room-a-candidates", "Bob");
     await shows(page, "room-a-cursor", "–");
+    // With more rooms than a page (20), the cursor appears and More appends the next page (R17).
+    const { adminKey } = (await (await fetch(`${url}/playground/dev-credentials`)).json()) as { adminKey: string };
+    const admin = createClient(RoomAdminService, createConnectTransport({ baseUrl: url, httpVersion: "1.1" }));
+    for (let i = 0; i < 21; i++) {
+      const liveId = `room-z${String(i).padStart(2, "0")}`;
+      await admin.openRoom({ liveId, userId: `z${i}`, userName: `Z${i}` }, { headers: { authorization: `Bearer ${adminKey}` } });
+    }
+    await page.getByTestId("room-a-candidates-first").click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="room-a-cursor"]')?.textContent !== "–");
+    expect((await text(page, "room-a-candidates"))!.split(", ")).toHaveLength(20);
+    await page.getByTestId("room-a-candidates-more").click();
+    await shows(page, "room-a-cursor", "–");
+    expect((await text(page, "room-a-candidates"))!.split(", ")).toHaveLength(22); // Bob and the 21 others
 
     // The feed timeline: a new stream, its snapshot, numbered changes, keep-alives (1 s here).
     await shows(page, "room-a-timeline", "WatchCoHost: new stream");
@@ -145,6 +168,8 @@ describe("the playground in Chromium", () => {
     expect((await lines(page, "room-b-timeline")).filter((l) => l.includes("CHANGE #")).length).toBe(before);
     expect(await text(page, "room-b-status")).toBe("disconnected");
 
+    expect(grpcWebCalls).toContain("/cohost.v1.CoHostService/WatchCoHost");
+    expect(grpcWebCalls).toContain("/cohost.v1.CoHostService/AcceptHostConnection");
     await page.screenshot({ path: "test-results/playground.png", fullPage: true });
     expect(errors).toEqual([]);
     await page.close();

@@ -11,7 +11,7 @@ export interface PrometheusMetricsOptions {
 
 /** What the store gauges read on each scrape. */
 export interface CensusSource {
-  census(): Promise<StoreCensus>;
+  census?(): Promise<StoreCensus>;
   ping(): Promise<boolean>;
 }
 
@@ -123,7 +123,7 @@ export class PrometheusMetrics implements ServerMetrics {
         this.set((await store.ping().catch(() => false)) ? 1 : 0);
       },
     });
-    this.censusGauges(() => store.census());
+    if (store.census) this.censusGauges(() => store.census!());
   }
 
   /** The exposition text and its content type, for GET /metrics. */

@@ -27,8 +27,8 @@ export interface StateStore {
   startDeadlines(onDue: (requestKey: string, dueAt: number) => Promise<void>): void;
   /** Whether the store can serve (health checks). */
   ping(): Promise<boolean>;
-  /** What the store holds, store-wide, for the metrics gauges. */
-  census(): Promise<StoreCensus>;
+  /** What the store holds, store-wide, for the metrics gauges (omitted: no such gauges). */
+  census?(): Promise<StoreCensus>;
   close(): Promise<void>;
 }
 
