@@ -67,7 +67,14 @@ if (values.mode === "noop") {
   const store = await createStore(config, systemClock, silentLogger);
   // The load generator is one room sending as fast as it can: no rate limit (outside the spec's R19 bounds on purpose).
   const rateLimit = { burst: 1e6, refillPerSecond: 1e6 };
-  routes = new CoHostServer({ tokenSecret: BENCH_SECRET, adminKey: BENCH_ADMIN_KEY, store, engine: { rateLimit } }).routes;
+  routes = new CoHostServer({
+    tokenSecret: BENCH_SECRET,
+    adminKey: BENCH_ADMIN_KEY,
+    store,
+    engine: { rateLimit },
+    // The fan-out section holds 10,000 streams over 20 connections.
+    limits: { maxStreams: 100_000, maxStreamsPerConnection: 100_000 },
+  }).routes;
 }
 
 const handler = connectNodeAdapter({
@@ -104,6 +111,7 @@ const listener = await listen({
   corsOrigins: [],
   logger: silentLogger,
   health: async () => ({ healthy: true, details: {} }),
+  limits: { maxConcurrentStreams: 100_000 },
 });
 process.stdout.write(`${JSON.stringify({ url: listener.url, pid: process.pid })}\n`);
 process.on("SIGTERM", () => void listener.close(100).then(() => process.exit(0)));

@@ -1,6 +1,5 @@
 // Assembles the reference server: store + engine + services + transport.
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { CoHostService, RoomAdminService } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { systemClock, type Clock, type Scheduler } from "./clock.js";
 import { CoHostCore } from "./core.js";
@@ -9,8 +8,10 @@ import { Health } from "./grpc/generated/health/v1/health_pb.js";
 import { healthServiceImpl } from "./grpc/health-service.js";
 import { reflectionServices } from "./grpc/reflection-service.js";
 import type { WatchOptions } from "./feed/watch.js";
-import { listen, type HttpRoute, type NodeHandlerFn, type RunningListener } from "./http/listener.js";
+import { listen, type HttpRoute, type RunningListener } from "./http/listener.js";
 import { listenMetrics, metricsRoute } from "./http/metrics-route.js";
+import { nodeAdapter, type NodeHandlerFn } from "./http/node-adapter.js";
+import { defaultServerLimits, type ServerLimits } from "./limits.js";
 import { silentLogger, type Logger } from "./logger.js";
 import { PrometheusMetrics } from "./metrics/prometheus-metrics.js";
 import { noMetrics } from "./metrics/server-metrics.js";
@@ -19,6 +20,7 @@ import { AdminAuthenticator, HostAuthenticator } from "./service/auth.js";
 import { coHostServiceImpl } from "./service/cohost-service.js";
 import { callObserver } from "./service/call-observer.js";
 import { adminAuthInterceptor, errorBoundary, hostAuthInterceptor } from "./service/interceptors.js";
+import { StreamGate } from "./service/stream-gate.js";
 import { MemoryStore } from "./store/memory-store.js";
 import type { StateStore } from "./store/state-store.js";
 
@@ -33,8 +35,8 @@ export interface CoHostServerOptions {
   engine?: Partial<EngineConfig>;
   watch?: Partial<WatchOptions>;
   logger?: Logger;
-  /** Largest request message accepted, in bytes. */
-  readMaxBytes?: number;
+  /** Request size, connection and stream limits; defaults in limits.ts. */
+  limits?: Partial<ServerLimits>;
   /** Extra interceptors around both services, outermost first. */
   interceptors?: Interceptor[];
   /**
@@ -64,6 +66,7 @@ export class CoHostServer {
   readonly routes: (router: ConnectRouter) => void;
   /** Undefined when the server was made with `metrics: false`. */
   readonly metrics: PrometheusMetrics | undefined;
+  readonly limits: ServerLimits;
   private readonly logger: Logger;
   private readonly shutdown = new AbortController();
   private readonly listeners = new Set<RunningListener>();
@@ -72,6 +75,7 @@ export class CoHostServer {
   constructor(options: CoHostServerOptions) {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
+    this.limits = { ...defaultServerLimits, ...options.limits };
     this.store = options.store ?? new MemoryStore({ clock: this.clock });
     this.metrics = options.metrics === false ? undefined : (options.metrics ?? new PrometheusMetrics());
     this.metrics?.watchStore(this.store);
@@ -81,13 +85,20 @@ export class CoHostServer {
     const hostAuth = new HostAuthenticator(options.tokenSecret, this.clock);
     const adminAuth = new AdminAuthenticator(options.adminKey);
     const outer = [callObserver(this.logger, metrics), ...(options.interceptors ?? []), errorBoundary(this.logger)];
-    const handlerOptions = { readMaxBytes: options.readMaxBytes ?? 1024 * 1024 };
+    const handlerOptions = {
+      // A backstop: the node adapter refuses larger bodies first, with a reason.
+      readMaxBytes: this.limits.maxRequestBytes + 64,
+      // Compressed requests cost CPU before authentication (a small gzip body expands to the limit).
+      acceptCompression: [],
+      binaryOptions: { readUnknownFields: false },
+    };
     const coHost = coHostServiceImpl({
       core: this.core,
       clock: this.clock,
       watch: { ...defaultWatchOptions, ...options.watch },
       shutdown: this.shutdown.signal,
       metrics,
+      streams: new StreamGate(this.limits),
     });
     const admin = roomAdminServiceImpl(this.core);
     // Standard gRPC services beside the contract: health (as /healthz) and reflection, without auth.
@@ -109,7 +120,7 @@ export class CoHostServer {
 
   /** A Node request handler for Connect, gRPC and gRPC-Web. */
   handler(): NodeHandlerFn {
-    return connectNodeAdapter({ routes: this.routes });
+    return nodeAdapter({ routes: this.routes, maxRequestBytes: this.limits.maxRequestBytes, logger: this.logger });
   }
 
   async listen(options: ListenOptions = {}): Promise<RunningListener> {
@@ -122,6 +133,7 @@ export class CoHostServer {
       handler: this.handler(),
       corsOrigins: options.corsOrigins ?? ["*"],
       logger: this.logger,
+      limits: this.limits,
       health: async () => ({ healthy: await this.healthy(), details: { store: this.store.kind } }),
     });
     this.listeners.add(listener);

@@ -7,11 +7,20 @@ import * as http from "node:http";
 import * as http2 from "node:http2";
 import * as net from "node:net";
 import { cors as connectCors } from "@connectrpc/connect";
-import type { connectNodeAdapter } from "@connectrpc/connect-node";
-
-/** What connectNodeAdapter returns: a handler for http, https and http2 requests. */
-export type NodeHandlerFn = ReturnType<typeof connectNodeAdapter>;
 import type { Logger } from "../logger.js";
+import {
+  armHttp1Timeouts,
+  defaultConnectionLimits,
+  http1Options,
+  http2Settings,
+  limitHttp2Session,
+  limitRequest,
+  limitUndecidedSocket,
+  type ConnectionLimits,
+} from "./connection-limits.js";
+import type { NodeHandlerFn } from "./node-adapter.js";
+
+export type { NodeHandlerFn } from "./node-adapter.js";
 
 export interface ListenOptions {
   port: number;
@@ -24,6 +33,10 @@ export interface ListenOptions {
   logger: Logger;
   /** Plain GET endpoints beside the RPCs (e.g. /metrics, the playground), tried in order. */
   routes?: readonly HttpRoute[];
+  /** Timeouts and caps per connection; defaults in connection-limits.ts. */
+  limits?: Partial<ConnectionLimits>;
+  /** GET /healthz answers 503 if the check takes longer than this (ms). */
+  healthTimeoutMs?: number;
 }
 
 export type AnyRequest = http.IncomingMessage | http2.Http2ServerRequest;
@@ -47,22 +60,19 @@ export interface RunningListener {
 const PREFACE = Buffer.from("PRI * HTTP/2.0");
 
 export async function listen(options: ListenOptions): Promise<RunningListener> {
-  const onRequest = requestListener(options);
-  const h1 = http.createServer(onRequest as http.RequestListener);
-  const h2 = http2.createServer({}, onRequest as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
+  const limits = { ...defaultConnectionLimits, ...options.limits };
+  const onRequest = requestListener(options, limits);
+  const h1 = http.createServer(http1Options(limits), onRequest as http.RequestListener);
+  armHttp1Timeouts(h1);
+  const h2 = http2.createServer(
+    { settings: http2Settings(limits) },
+    onRequest as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void,
+  );
   const sockets = new Set<net.Socket>();
   // HTTP/1.1 keep-alive sockets with no request in flight; closed at once on shutdown.
   const busy = new Map<net.Socket, number>();
   let closing = false;
   h1.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
-    // A response sent before the request body was read (e.g. RESOURCE_EXHAUSTED for an
-    // oversized message) leaves unread bytes on the connection: close it, rather than
-    // let the client reuse it and run into a reset.
-    const writeHead = res.writeHead;
-    res.writeHead = function (this: http.ServerResponse, ...args: Parameters<typeof writeHead>) {
-      if (!req.complete) this.shouldKeepAlive = false;
-      return writeHead.apply(this, args);
-    } as typeof writeHead;
     const socket = req.socket;
     busy.set(socket, (busy.get(socket) ?? 0) + 1);
     res.on("close", () => {
@@ -75,6 +85,7 @@ export async function listen(options: ListenOptions): Promise<RunningListener> {
   const sessions = new Set<http2.ServerHttp2Session>();
   h2.on("session", (session) => {
     sessions.add(session);
+    limitHttp2Session(session, limits);
     session.on("close", () => sessions.delete(session));
   });
 
@@ -85,12 +96,14 @@ export async function listen(options: ListenOptions): Promise<RunningListener> {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => socket.destroy());
+    const decided = limitUndecidedSocket(socket, limits);
     let head = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
       head = Buffer.concat([head, chunk]);
       const n = Math.min(head.length, PREFACE.length);
       const isH2 = head.subarray(0, n).equals(PREFACE.subarray(0, n));
       if (isH2 && head.length < PREFACE.length) return; // need more bytes to decide
+      decided();
       socket.off("data", onData);
       socket.pause();
       socket.unshift(head);
@@ -100,6 +113,7 @@ export async function listen(options: ListenOptions): Promise<RunningListener> {
     };
     socket.on("data", onData);
   });
+  tcp.maxConnections = limits.maxConnections;
 
   await new Promise<void>((resolve, reject) => {
     tcp.once("error", reject);
@@ -117,6 +131,7 @@ export async function listen(options: ListenOptions): Promise<RunningListener> {
     async close(graceMs = 2_000) {
       const closed = new Promise<void>((resolve) => tcp.close(() => resolve()));
       closing = true;
+      h1.close(); // stops Node's timeout checks; h1 itself never listened
       for (const session of sessions) session.close();
       for (const socket of sockets) if (!busy.has(socket) && !isH2Socket(socket)) socket.destroy();
       const force = setTimeout(() => {
@@ -130,14 +145,27 @@ export async function listen(options: ListenOptions): Promise<RunningListener> {
   };
 }
 
-function requestListener(options: ListenOptions) {
+function requestListener(options: ListenOptions, limits: ConnectionLimits) {
   const allowAnyOrigin = options.corsOrigins.includes("*");
   const allowedHeaders = [...connectCors.allowedHeaders, "Authorization"].join(", ");
   const exposedHeaders = connectCors.exposedHeaders.join(", ");
   const allowedMethods = connectCors.allowedMethods.join(", ");
   const routes = options.routes ?? [];
 
+  const healthTimeoutMs = options.healthTimeoutMs ?? 2_000;
   return (req: AnyRequest, res: AnyResponse) => {
+    limitRequest(req, res, limits);
+    try {
+      serve(req, res);
+    } catch (err) {
+      // No request may end the process: whatever escaped is this request's failure alone.
+      options.logger.warn("request failed", { url: req.url, error: err instanceof Error ? err.message : String(err) });
+      if (!res.headersSent) res.writeHead(400, { "content-type": "text/plain; charset=utf-8" });
+      res.end();
+    }
+  };
+
+  function serve(req: AnyRequest, res: AnyResponse) {
     const origin = req.headers.origin;
     if (typeof origin === "string" && (allowAnyOrigin || options.corsOrigins.includes(origin))) {
       res.setHeader("Access-Control-Allow-Origin", allowAnyOrigin ? "*" : origin);
@@ -153,14 +181,14 @@ function requestListener(options: ListenOptions) {
       }
     }
     if (req.method === "GET" && (req.url === "/healthz" || req.url === "/readyz")) {
-      void options.health().then(
+      void withTimeout(options.health(), healthTimeoutMs).then(
         ({ healthy, details }) => {
           res.writeHead(healthy ? 200 : 503, { "content-type": "application/json" });
           res.end(JSON.stringify({ status: healthy ? "ok" : "unavailable", ...details }));
         },
-        () => {
+        (err: unknown) => {
           res.writeHead(503, { "content-type": "application/json" });
-          res.end(JSON.stringify({ status: "unavailable" }));
+          res.end(JSON.stringify({ status: "unavailable", error: err instanceof Error ? err.message : String(err) }));
         },
       );
       return;
@@ -172,5 +200,12 @@ function requestListener(options: ListenOptions) {
       for (const route of routes) if (route(path, req, res)) return;
     }
     options.handler(req, res);
-  };
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
 }

@@ -22,6 +22,7 @@ import type { FeedMetrics } from "../metrics/server-metrics.js";
 import { watchRoom, type WatchOptions } from "../feed/watch.js";
 import { decodeCursor, encodeCursor, isViolation } from "./cursor.js";
 import { throwIfInvalid, unwrapOutcome } from "./errors.js";
+import { connectionKey, type StreamGate } from "./stream-gate.js";
 import { checkId, checkLayout, checkOptionalId, checkRange, checkText, firstViolation, limits } from "./validation.js";
 
 /** The authenticated caller's user id, set by the host auth interceptor. */
@@ -34,6 +35,8 @@ export interface CoHostServiceDeps {
   /** Aborts every open stream when the server shuts down. */
   shutdown: AbortSignal;
   metrics: FeedMetrics;
+  /** Caps on open streams. */
+  streams: StreamGate;
 }
 
 export function coHostServiceImpl(deps: CoHostServiceDeps): ServiceImpl<typeof CoHostService> {
@@ -151,18 +154,28 @@ export function coHostServiceImpl(deps: CoHostServiceDeps): ServiceImpl<typeof C
           () => checkOptionalId("resume_epoch", req.resumeEpoch),
         ),
       );
-      const signal = AbortSignal.any([ctx.signal, deps.shutdown]);
-      const stream = watchRoom(
-        { core, feeds: core.store.feeds, clock: deps.clock, options: deps.watch, metrics: deps.metrics },
-        callerOf(ctx),
-        {
-          liveId: req.liveId,
-          resumeEpoch: req.resumeEpoch,
-          resumeAfterSequence: Number(req.resumeAfterSequence),
-        },
-        signal,
-      );
-      yield* stream;
+      const caller = callerOf(ctx);
+      const release = unwrapOutcome(deps.streams.enter({ user: caller, room: req.liveId, connection: ctx.values.get(connectionKey) }));
+      // The stream ends when its call does or the server shuts down. Listeners, removed when it
+      // ends, rather than AbortSignal.any: on Node 20 that leaves an entry per stream on the
+      // long-lived shutdown signal.
+      const abort = new AbortController();
+      const onAbort = () => abort.abort();
+      ctx.signal.addEventListener("abort", onAbort);
+      deps.shutdown.addEventListener("abort", onAbort);
+      if (ctx.signal.aborted || deps.shutdown.aborted) abort.abort();
+      try {
+        yield* watchRoom(
+          { core, feeds: core.store.feeds, clock: deps.clock, options: deps.watch, metrics: deps.metrics },
+          caller,
+          { liveId: req.liveId, resumeEpoch: req.resumeEpoch, resumeAfterSequence: Number(req.resumeAfterSequence) },
+          abort.signal,
+        );
+      } finally {
+        ctx.signal.removeEventListener("abort", onAbort);
+        deps.shutdown.removeEventListener("abort", onAbort);
+        release();
+      }
       if (deps.shutdown.aborted) throw new ShutdownError();
     },
   };

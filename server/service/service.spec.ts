@@ -207,8 +207,8 @@ describe("validation (R5 step 2)", () => {
   });
 
   it("refuses an oversized message without acting", async () => {
-    expect((await refusal(c.cohost.requestHostConnection({ ...valid, extraInfo: long(200_000) }, alice))).field).toBe("extra_info");
-    const err = await refusal(c.cohost.requestHostConnection({ ...valid, extraInfo: long(1_100_000) }, alice));
+    expect((await refusal(c.cohost.requestHostConnection({ ...valid, extraInfo: long(60_000) }, alice))).field).toBe("extra_info");
+    const err = await refusal(c.cohost.requestHostConnection({ ...valid, extraInfo: long(70_000) }, alice));
     expect(err.code).toBe("ResourceExhausted");
     expect((await c.admin.getRoom({ liveId: "room-b" }, c.adminHeaders())).room?.state?.applicant).toBeUndefined();
   });
