@@ -2,6 +2,7 @@
 // runs, started the way users and process managers start it, stopped by its
 // own PID.
 import { spawn } from "node:child_process";
+import { createServer, type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
@@ -51,6 +52,35 @@ describe("server process", () => {
     expect(await server.exited).toBe(2);
     expect(server.output().stderr).toContain("COHOST_TOKEN_SECRET is required in production");
     expect(server.output().stderr).toContain("COHOST_ADMIN_KEY is required in production");
+  });
+
+  it("refuses a mistyped COHOST_MODE instead of running in development mode", async () => {
+    const server = start({ PORT: "0", COHOST_MODE: "prod", COHOST_TOKEN_SECRET: "s".repeat(40), COHOST_ADMIN_KEY: "a".repeat(20) });
+    expect(await server.exited).toBe(2);
+    expect(server.output().stderr).toContain('COHOST_MODE must be "development" or "production" (got "prod")');
+  });
+
+  it("never prints credentials the operator supplied, not even in development mode", async () => {
+    const secret = "operator-secret-0123456789abcdefghijklmnop";
+    const adminKey = "operator-admin-key-0123";
+    const server = start({ PORT: "0", COHOST_TOKEN_SECRET: secret, COHOST_ADMIN_KEY: adminKey });
+    await server.listening();
+    const { stdout, stderr } = server.output();
+    expect(stderr).toContain("DEVELOPMENT MODE");
+    expect(stderr).toContain("(from COHOST_ADMIN_KEY, not shown)");
+    for (const text of [stdout, stderr]) {
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(adminKey);
+    }
+  });
+
+  it("never prints the password of a Redis URL it cannot reach", async () => {
+    const port = await closedPort();
+    const server = start({ PORT: "0", COHOST_STORE: `redis://cohost:pw-s3cret-value@127.0.0.1:${port}`, ...devSecrets });
+    expect(await server.exited).toBe(1);
+    const { stdout, stderr } = server.output();
+    expect(stderr).toContain("cannot reach Redis at redis://cohost:***@127.0.0.1");
+    expect(stdout + stderr).not.toContain("pw-s3cret-value");
   });
 
   it("shuts down on SIGTERM with a watch stream open: the stream ends UNAVAILABLE, the process exits 0", async () => {
@@ -128,6 +158,17 @@ describe("server process", () => {
     }
   });
 });
+
+const devSecrets = { COHOST_TOKEN_SECRET: "d".repeat(40), COHOST_ADMIN_KEY: "k".repeat(20) };
+
+/** A local port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", () => resolve()));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 function isAlive(pid: number): boolean {
   try {

@@ -2,6 +2,7 @@
 // in a clearly labelled development mode with generated credentials; in
 // production a missing secret stops start-up instead of being made up.
 import { randomBytes } from "node:crypto";
+import type { ServerLimits } from "./limits.js";
 import type { LogLevel } from "./logger.js";
 
 export interface ServerConfig {
@@ -10,8 +11,8 @@ export interface ServerConfig {
   host: string;
   tokenSecret: string;
   adminKey: string;
-  /** True when the credentials above were generated for this run. */
-  generatedCredentials: boolean;
+  /** Which of the credentials above were generated for this run (the others are the operator's, never printed). */
+  generated: { tokenSecret: boolean; adminKey: boolean };
   store: { kind: "memory" } | { kind: "redis"; url: string; prefix: string };
   keepAliveMs: number;
   rateLimit: { burst: number; refillPerSecond: number };
@@ -23,6 +24,8 @@ export interface ServerConfig {
   metrics: { enabled: boolean; port?: number };
   /** The playground page at "/" (on in development, off in production unless asked for). */
   playground: boolean;
+  /** README "Limits". */
+  limits: ServerLimits;
 }
 
 export class ConfigError extends Error {
@@ -34,7 +37,12 @@ export class ConfigError extends Error {
 /** Documented in README "Configuration". */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const problems: string[] = [];
-  const production = env.COHOST_MODE === "production" || (env.COHOST_MODE === undefined && env.NODE_ENV === "production");
+  const mode = env.COHOST_MODE || undefined;
+  // A typo must not silently mean development (generated secrets, a banner with credentials).
+  if (mode !== undefined && mode !== "development" && mode !== "production") {
+    problems.push(`COHOST_MODE must be "development" or "production" (got "${mode}")`);
+  }
+  const production = mode === "production" || (mode === undefined && env.NODE_ENV === "production");
   const number = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name];
     if (raw === undefined || raw === "") return fallback;
@@ -48,14 +56,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 
   let tokenSecret = env.COHOST_TOKEN_SECRET ?? "";
   let adminKey = env.COHOST_ADMIN_KEY ?? "";
-  let generatedCredentials = false;
+  const generated = { tokenSecret: false, adminKey: false };
   if (production) {
     if (!tokenSecret) problems.push("COHOST_TOKEN_SECRET is required in production");
     if (!adminKey) problems.push("COHOST_ADMIN_KEY is required in production");
   } else {
+    generated.tokenSecret = !tokenSecret;
+    generated.adminKey = !adminKey;
     if (!tokenSecret) tokenSecret = randomBytes(32).toString("base64url");
     if (!adminKey) adminKey = randomBytes(24).toString("base64url");
-    generatedCredentials = !env.COHOST_TOKEN_SECRET || !env.COHOST_ADMIN_KEY;
   }
   if (tokenSecret && Buffer.byteLength(tokenSecret) < 32) problems.push("COHOST_TOKEN_SECRET must be at least 32 bytes (HS256)");
   if (adminKey && Buffer.byteLength(adminKey) < 16) problems.push("COHOST_ADMIN_KEY must be at least 16 bytes");
@@ -80,7 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     host: env.COHOST_HOST ?? (production ? "0.0.0.0" : "127.0.0.1"),
     tokenSecret,
     adminKey,
-    generatedCredentials,
+    generated,
     store,
     // The spec's bounds: keep_alive_interval 1 to 60 s; a replay window of at least 256 (R16).
     keepAliveMs: number("COHOST_KEEPALIVE_SECONDS", 15, 1, 60) * 1000,
@@ -97,6 +106,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     logLevel,
     metrics: { enabled: true },
     playground: !production,
+    limits: {
+      maxRequestBytes: number("COHOST_MAX_REQUEST_BYTES", 65_536, 65_536, 1_048_576),
+      headersTimeoutMs: number("COHOST_HEADERS_TIMEOUT_SECONDS", 10, 1, 600) * 1000,
+      requestTimeoutMs: number("COHOST_REQUEST_TIMEOUT_SECONDS", 30, 1, 3600) * 1000,
+      idleTimeoutMs: number("COHOST_IDLE_TIMEOUT_SECONDS", 60, 1, 3600) * 1000,
+      maxConnections: number("COHOST_MAX_CONNECTIONS", 10_000, 1, 1e6),
+      maxConcurrentStreams: number("COHOST_MAX_STREAMS_PER_CONNECTION", 100, 1, 10_000) + 100,
+      maxDrainBytes: 4 * 1024 * 1024,
+      maxStreams: number("COHOST_MAX_STREAMS", 10_000, 1, 1e6),
+      maxStreamsPerUser: number("COHOST_MAX_STREAMS_PER_USER", 64, 1, 1e6),
+      maxStreamsPerRoom: number("COHOST_MAX_STREAMS_PER_ROOM", 32, 1, 1e6),
+      maxStreamsPerConnection: number("COHOST_MAX_STREAMS_PER_CONNECTION", 100, 1, 10_000),
+    },
   };
   const metricsSwitch = env.COHOST_METRICS ?? "on";
   if (!["on", "off"].includes(metricsSwitch)) problems.push(`COHOST_METRICS must be "on" or "off" (got "${metricsSwitch}")`);

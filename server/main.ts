@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     metrics: metrics ?? false,
     engine: { rateLimit: config.rateLimit, idempotencyTtlMs: config.idempotencyTtlMs },
     watch: { keepAliveMs: config.keepAliveMs },
+    limits: config.limits,
   });
   // The page is built next to this file (dist/playground) by `npm run build`.
   const playground = config.playground
@@ -91,19 +92,22 @@ async function main(): Promise<void> {
 }
 
 async function printDevBanner(config: ServerConfig, url: string): Promise<void> {
-  if (config.generatedCredentials) writeDevCredentials({ url, tokenSecret: config.tokenSecret, adminKey: config.adminKey });
-  const alice = await mintHostToken(config.tokenSecret, "alice", { ttlSeconds: 86_400 });
+  // Only what this run generated is shown or saved: an operator's own credentials never reach a log.
+  const { generated } = config;
+  if (generated.tokenSecret && generated.adminKey) {
+    writeDevCredentials({ url, tokenSecret: config.tokenSecret, adminKey: config.adminKey });
+  }
+  const alice = generated.tokenSecret ? await mintHostToken(config.tokenSecret, "alice", { ttlSeconds: 86_400 }) : undefined;
   const lines = [
     "",
     "  CoHost reference server: DEVELOPMENT MODE (not for production; set COHOST_MODE=production)",
     `  listening      ${url}  (Connect and gRPC-Web on HTTP/1.1 and h2c; gRPC on h2c)`,
     `  store          ${config.store.kind}`,
-    `  admin key      ${config.adminKey}`,
-    `  token secret   ${config.tokenSecret}`,
-    config.generatedCredentials ? `  (generated for this run, saved to ${devCredentialsPath})` : "",
+    `  admin key      ${generated.adminKey ? config.adminKey : "(from COHOST_ADMIN_KEY, not shown)"}`,
+    `  token secret   ${generated.tokenSecret ? config.tokenSecret : "(from COHOST_TOKEN_SECRET, not shown)"}`,
+    generated.tokenSecret && generated.adminKey ? `  (generated for this run, saved to ${devCredentialsPath})` : "",
     "",
-    "  A host token for user alice (24 h):",
-    `    ${alice}`,
+    ...(alice ? ["  A host token for user alice (24 h):", `    ${alice}`] : []),
     "  Mint others with:  npm run -s token -- --user bob",
     "  Watch two hosts connect:  npm run demo -- --url " + url,
     "",

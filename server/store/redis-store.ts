@@ -105,7 +105,7 @@ export class RedisStore implements StateStore, FeedBus {
       await Promise.all([main, subscriber, ...pool].map((c) => c.connect()));
     } catch (err) {
       for (const c of [main, subscriber, ...pool]) c.disconnect();
-      throw new Error(`cannot reach Redis at ${options.url}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(`cannot reach Redis at ${withoutPassword(options.url)}: ${err instanceof Error ? err.message : String(err)}`);
     }
     const store = new RedisStore(main, subscriber, pool, options.prefix, options);
     onError = (err) => {
@@ -505,5 +505,16 @@ class RedisTransaction extends BufferedTransaction {
 
   protected storedIdempotency(key: string): IdempotencyRecord | undefined {
     return this.read<IdempotencyRecord>(this.idempotencyKey(key));
+  }
+}
+
+/** A Redis URL fit for a log: its password replaced. */
+export function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(unparsable Redis URL)";
   }
 }
