@@ -25,9 +25,6 @@ export const defaultStreamLimits: StreamLimits = {
   maxStreamsPerConnection: 100,
 };
 
-/** How long a client refused for SERVER_AT_CAPACITY is asked to wait. */
-const CAPACITY_RETRY_AFTER_MS = 5_000;
-
 export interface StreamOwner {
   user: string;
   room: string;
@@ -64,8 +61,6 @@ export class StreamGate {
         Code.ResourceExhausted,
         CoHostErrorReason.SERVER_AT_CAPACITY,
         `this server holds its maximum of ${maxStreams} streams; retry later or elsewhere`,
-        "",
-        CAPACITY_RETRY_AFTER_MS,
       );
     }
     this.total++;
