@@ -101,6 +101,7 @@ export function limitRequest(req: AnyRequest, res: AnyResponse, limits: Connecti
     if ("stream" in req) req.stream.close(http2.constants.NGHTTP2_CANCEL);
     else req.socket.destroy();
   };
+  if (!("stream" in req)) lingerOnClose(req);
   const started = Date.now();
   let timer: NodeJS.Timeout | undefined;
   const arm = (ms: number) => {
@@ -123,5 +124,26 @@ export function limitRequest(req: AnyRequest, res: AnyResponse, limits: Connecti
     });
     req.resume();
     arm(Math.max(0, limits.requestTimeoutMs - (Date.now() - started)));
+  });
+}
+
+/**
+ * When Node ends an HTTP/1.1 connection after its last response (the client
+ * sent `Connection: close`, or the server may not keep it) while the request
+ * body is still arriving, closing the socket with unread bytes makes the
+ * kernel send a reset, and the reset discards the response the client has
+ * not read yet; even a half-close makes many clients fail the write they
+ * are in. So the connection stays open until the rest of the body is in
+ * (limitRequest discards it, and cuts it at its bounds), then closes.
+ */
+function lingerOnClose(req: http.IncomingMessage): void {
+  const socket = req.socket;
+  const destroySoon = socket.destroySoon;
+  socket.destroySoon = function (this: typeof socket) {
+    if (req.complete) return destroySoon.call(this);
+    req.once("end", () => destroySoon.call(this));
+  };
+  req.once("close", () => {
+    if (socket.destroySoon !== destroySoon) socket.destroySoon = destroySoon;
   });
 }

@@ -195,14 +195,14 @@ describe("request bodies (finding 2)", () => {
 });
 
 describe("refused bodies over HTTP/1.1 (finding 13)", () => {
-  it("reach a client still sending its body that reads late, and leave the connection usable", async () => {
+  it.each(["keep-alive", "close"])("reach a client still sending its body that reads late (Connection: %s)", async (connection) => {
     const { listener } = await serve();
     const socket = await connect(listener);
     let writeError: unknown;
     socket.on("error", (err) => (writeError = err));
     const message = 2 * 1024 * 1024;
     socket.write(
-      `POST ${RPC} HTTP/1.1\r\nHost: test\r\nContent-Type: application/grpc-web+proto\r\nContent-Length: ${message + 5}\r\n\r\n`,
+      `POST ${RPC} HTTP/1.1\r\nHost: test\r\nConnection: ${connection}\r\nContent-Type: application/grpc-web+proto\r\nContent-Length: ${message + 5}\r\n\r\n`,
     );
     socket.write(Buffer.from([0, (message >>> 24) & 0xff, (message >>> 16) & 0xff, (message >>> 8) & 0xff, message & 0xff]));
     // A busy client: it sends part of the body, and reads nothing for a while. A server that
@@ -221,6 +221,11 @@ describe("refused bodies over HTTP/1.1 (finding 13)", () => {
     expect(writeError).toBeUndefined();
     expect(received).toMatch(/^HTTP\/1\.1 200/);
     expect(received).toMatch(/grpc-status: 8/i);
+    if (connection === "close") {
+      expect(await closedByServer(socket)).toBe(true);
+      expect(writeError).toBeUndefined();
+      return;
+    }
     // The same connection serves the next request.
     received = "";
     socket.write(`POST ${RPC} HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`);
