@@ -17,6 +17,8 @@ export interface ServerConfig {
   keepAliveMs: number;
   rateLimit: { burst: number; refillPerSecond: number };
   idempotencyTtlMs: number;
+  /** request_ids remembered per user (R18); a user's oldest are forgotten first. */
+  idempotencyPerUser: number;
   replayLimit: number;
   corsOrigins: string[];
   logLevel: LogLevel;
@@ -98,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       refillPerSecond: number("COHOST_RATE_LIMIT_PER_SECOND", 2, 1 / 60, 9),
     },
     idempotencyTtlMs: number("COHOST_IDEMPOTENCY_TTL_SECONDS", 600, 600, 86_400) * 1000,
+    idempotencyPerUser: number("COHOST_IDEMPOTENCY_PER_USER", 1_000, 100, 1e6),
     replayLimit: number("COHOST_REPLAY_LIMIT", 256, 256, 100_000),
     corsOrigins: (env.COHOST_CORS_ORIGINS ?? "*")
       .split(",")

@@ -559,6 +559,33 @@ describe("R18 idempotency", () => {
     expect(reasonOf(await h.request("a", "c", { idem: key("r3", "request:a>c") }))).toBe("REQUEST_ID_REUSED");
   });
 
+  it("bounds the request_ids each user holds, so no user can push out another's (finding 5)", async () => {
+    const q = new Harness({}, { idempotencyPerUser: 5 });
+    await q.open("a", "b", "c");
+    const first = await q.request("b", "c", { idem: { key: "user-b\nmine", fingerprint: "request:b>c" } });
+    // user-a floods: refusals on a room it does not own are remembered too (R18), and count against it.
+    for (let i = 0; i < 50; i++) {
+      const refused = await q.core.exitConnection("user-a", i % 2 ? "a" : "b", { key: `user-a\nflood-${i}`, fingerprint: "exit" });
+      expect(reasonOf(refused)).toMatch(/NOT_CONNECTED|NOT_ROOM_HOST/);
+    }
+    expect(q.store.requestIdsOf("user-a")).toBe(5);
+    expect(q.store.requestIdsOf("user-b")).toBe(1);
+    const retry = await q.request("b", "c", { idem: { key: "user-b\nmine", fingerprint: "request:b>c" } });
+    expect(retry).toEqual(first);
+    expect(q.events("c")).toEqual(["received(b>c)"]);
+  });
+
+  it("answers a retry after the room closed from memory, but not once the room was opened again (finding 5)", async () => {
+    const first = await h.request("a", "b", { idem: key("r5") });
+    expect(reasonOf(first)).toBe("ok");
+    await h.close("a");
+    expect(await h.request("a", "b", { idem: key("r5") })).toEqual(first); // R18: also after the room closed
+    // Reopened for another host: the former host's old success is void; its retry is refused as any call would be.
+    await h.core.openRoom({ liveId: "a", userId: "user-z", userName: "Z", avatarUrl: "" });
+    expect(reasonOf(await h.request("a", "b", { idem: key("r5") }))).toBe("NOT_ROOM_HOST");
+    expect(h.events("b")).toEqual(["received(a>b)", "cancelled(a>b)"]);
+  });
+
   it("forgets a request_id after its time to live", async () => {
     await h.request("a", "b", { idem: key("r4") });
     await h.cancel("a", "b");

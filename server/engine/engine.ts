@@ -138,7 +138,7 @@ export class CoHostEngine {
   // ---- host calls (R4, R8-R12) -------------------------------------------
 
   requestConnection(tx: Transaction, caller: string, cmd: ConnectionCommand, idempotency?: IdempotencyKey): Outcome<RequestSent> {
-    return this.idempotent(tx, idempotency, (draft) => {
+    return this.idempotent(tx, caller, cmd.liveId, idempotency, (draft) => {
       const inviter = this.callerRoom(draft, caller, cmd.liveId);
       if (!inviter.ok) return inviter;
       const a = inviter.value;
@@ -173,7 +173,7 @@ export class CoHostEngine {
     cmd: { liveId: string; to: string },
     idempotency?: IdempotencyKey,
   ): Outcome<{ position: FeedPosition }> {
-    return this.idempotent(tx, idempotency, (draft) => {
+    return this.idempotent(tx, caller, cmd.liveId, idempotency, (draft) => {
       const inviter = this.callerRoom(draft, caller, cmd.liveId);
       if (!inviter.ok) return inviter;
       const a = inviter.value;
@@ -193,7 +193,7 @@ export class CoHostEngine {
     cmd: { liveId: string; from: string },
     idempotency?: IdempotencyKey,
   ): Outcome<{ position: FeedPosition }> {
-    return this.idempotent(tx, idempotency, (draft) => {
+    return this.idempotent(tx, caller, cmd.liveId, idempotency, (draft) => {
       const invitee = this.callerRoom(draft, caller, cmd.liveId);
       if (!invitee.ok) return invitee;
       const b = invitee.value;
@@ -226,7 +226,7 @@ export class CoHostEngine {
     cmd: { liveId: string; from: string },
     idempotency?: IdempotencyKey,
   ): Outcome<{ position: FeedPosition }> {
-    return this.idempotent(tx, idempotency, (draft) => {
+    return this.idempotent(tx, caller, cmd.liveId, idempotency, (draft) => {
       const invitee = this.callerRoom(draft, caller, cmd.liveId);
       if (!invitee.ok) return invitee;
       const b = invitee.value;
@@ -246,7 +246,7 @@ export class CoHostEngine {
     cmd: { liveId: string },
     idempotency?: IdempotencyKey,
   ): Outcome<{ position: FeedPosition }> {
-    return this.idempotent(tx, idempotency, (draft) => {
+    return this.idempotent(tx, caller, cmd.liveId, idempotency, (draft) => {
       const member = this.callerRoom(draft, caller, cmd.liveId);
       if (!member.ok) return member;
       const a = member.value;
@@ -376,11 +376,24 @@ export class CoHostEngine {
     return outcome;
   }
 
-  /** R18: a retried request_id gets the first outcome, not a second action. */
-  private idempotent<T>(tx: Transaction, idempotency: IdempotencyKey | undefined, run: (draft: Draft) => Outcome<T>): Outcome<T> {
+  /**
+   * R18: a retried request_id gets the first outcome, not a second action.
+   * A record belongs to the incarnation (epoch) of the room the call named:
+   * once that room was closed and opened again, possibly for another host,
+   * the old outcome is void and the retry acts as a first call.
+   */
+  private idempotent<T>(
+    tx: Transaction,
+    caller: string,
+    liveId: string,
+    idempotency: IdempotencyKey | undefined,
+    run: (draft: Draft) => Outcome<T>,
+  ): Outcome<T> {
+    const epoch = tx.getRoom(liveId)?.epoch ?? "";
     if (idempotency) {
       const prior = tx.getIdempotency(idempotency.key);
-      if (prior) {
+      const reopened = prior?.epoch && epoch && prior.epoch !== epoch;
+      if (prior && !reopened) {
         return prior.fingerprint === idempotency.fingerprint ? (prior.outcome as Outcome<T>) : refusals.requestIdReused();
       }
     }
@@ -391,8 +404,9 @@ export class CoHostEngine {
     if (idempotency && !rateLimited) {
       tx.putIdempotency(
         idempotency.key,
-        { fingerprint: idempotency.fingerprint, outcome: outcome as StoredOutcome },
+        { fingerprint: idempotency.fingerprint, outcome: outcome as StoredOutcome, epoch },
         this.config.idempotencyTtlMs,
+        caller,
       );
     }
     return outcome;

@@ -8,6 +8,8 @@ export type StoredOutcome = { ok: true; value: unknown } | { ok: false; refusal:
 export interface IdempotencyRecord {
   fingerprint: string;
   outcome: StoredOutcome;
+  /** Epoch of the room the call named, when it was open ("" when not). */
+  epoch?: string;
 }
 
 /**
@@ -27,7 +29,8 @@ export interface Transaction {
   putConnection(connection: ConnectionRecord): void;
   deleteConnection(id: string): void;
   getIdempotency(key: string): IdempotencyRecord | undefined;
-  putIdempotency(key: string, record: IdempotencyRecord, ttlMs: number): void;
+  /** `owner` (the caller's user id) bounds how many records one user holds. */
+  putIdempotency(key: string, record: IdempotencyRecord, ttlMs: number, owner: string): void;
   /** Pending request `key` (see requestKey) times out at `at`. */
   setDeadline(key: string, at: number): void;
   clearDeadline(key: string): void;

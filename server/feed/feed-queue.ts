@@ -5,7 +5,8 @@ export type Next =
   | { kind: "message"; message: WatchCoHostResponse; committedAt: number | undefined }
   | { kind: "idle" }
   | { kind: "aborted" }
-  | { kind: "overflow" };
+  | { kind: "overflow" }
+  | { kind: "lost"; reason: string };
 
 interface Queued {
   message: WatchCoHostResponse;
@@ -20,6 +21,7 @@ interface Queued {
 export class FeedQueue {
   private items: Queued[] = [];
   private overflowed = false;
+  private lost: string | undefined;
   private wake: (() => void) | undefined;
 
   constructor(
@@ -37,9 +39,16 @@ export class FeedQueue {
     this.wake?.();
   }
 
+  /** The feed can no longer be trusted: the watcher gets "lost" next, whatever is queued. */
+  fail(reason: string): void {
+    this.lost ??= reason;
+    this.wake?.();
+  }
+
   /** The next message; "idle" after `idleMs` without one; "aborted" when `signal` fires. */
   async next(signal: AbortSignal, idleMs: number): Promise<Next> {
     for (;;) {
+      if (this.lost !== undefined) return { kind: "lost", reason: this.lost };
       if (this.overflowed) return { kind: "overflow" };
       const item = this.items.shift();
       if (item) return { kind: "message", ...item };

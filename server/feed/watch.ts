@@ -8,7 +8,7 @@ import type { Clock, Scheduler } from "../clock.js";
 import type { CoHostCore } from "../core.js";
 import type { RoomSnapshot } from "../engine/engine.js";
 import type { FeedMetrics } from "../metrics/server-metrics.js";
-import { refusalError } from "../service/errors.js";
+import { refusalError, storeUnavailable } from "../service/errors.js";
 import type { FeedBus } from "../store/state-store.js";
 import { FeedQueue } from "./feed-queue.js";
 
@@ -42,7 +42,11 @@ export async function* watchRoom(
   const keepAliveInterval = durationFromMs(options.keepAliveMs);
   const queue = new FeedQueue(options.maxQueued, clock);
   // Subscribe before reading, so nothing between the read and the first live message is lost.
-  const unsubscribe = await feeds.subscribe(request.liveId, (m, committedAt) => queue.push(m, committedAt));
+  const unsubscribe = await feeds.subscribe(
+    request.liveId,
+    (m, committedAt) => queue.push(m, committedAt),
+    (reason) => queue.fail(reason),
+  );
   metrics.watchOpened();
   try {
     const outcome = await core.hostRoom(caller, request.liveId);
@@ -76,6 +80,7 @@ export async function* watchRoom(
     for (;;) {
       const next = await queue.next(signal, options.keepAliveMs);
       if (next.kind === "aborted") return;
+      if (next.kind === "lost") throw storeUnavailable(`${next.reason}; resume from the last sequence`);
       if (next.kind === "overflow") {
         metrics.overflowed();
         throw new ConnectError("watcher fell too far behind; resume from the last sequence", Code.Unavailable);
@@ -86,7 +91,10 @@ export async function* watchRoom(
       }
       const message = next.message;
       const sequence = Number(message.sequence);
-      if (message.epoch !== epoch || sequence <= last) continue;
+      // The room's feed began anew (the store lost its data, or the room was reopened unseen):
+      // this stream cannot continue it. The client resumes and gets a RESYNC or NOT_FOUND.
+      if (message.epoch !== epoch) throw storeUnavailable("the room's feed restarted (another epoch); resume");
+      if (sequence <= last) continue;
       if (sequence !== last + 1) {
         // A store that can deliver out of order: fill the gap from the log, or let the client resume.
         const gap = await feeds.replay(request.liveId, epoch, last);

@@ -19,6 +19,11 @@ export function refusalError(refusal: Refusal): ConnectError {
   ]);
 }
 
+/** UNAVAILABLE / STORE_UNAVAILABLE: the store failed, or a feed can no longer be vouched for; the client retries or resumes. */
+export function storeUnavailable(message: string): ConnectError {
+  return refusalError({ code: Code.Unavailable, reason: CoHostErrorReason.STORE_UNAVAILABLE, field: "", message });
+}
+
 export function invalidField(field: string, message: string): ConnectError {
   return refusalError({ code: Code.InvalidArgument, reason: CoHostErrorReason.INVALID_FIELD, field, message: `${field}: ${message}` });
 }

@@ -2,6 +2,7 @@ import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "../logger.js";
 import { StoreUnavailableError } from "../store/store-outage.js";
 import { callerKey } from "./cohost-service.js";
+import { storeUnavailable } from "./errors.js";
 import type { AdminAuthenticator, HostAuthenticator } from "./auth.js";
 
 /** R2: every host call carries a verified user id before the handler runs. */
@@ -28,7 +29,7 @@ export function adminAuthInterceptor(auth: AdminAuthenticator): Interceptor {
 export function errorBoundary(logger: Logger): Interceptor {
   const sanitize = (err: unknown, procedure: string): ConnectError => {
     if (err instanceof ConnectError) return err;
-    if (err instanceof StoreUnavailableError) return new ConnectError("store unavailable; retry", Code.Unavailable);
+    if (err instanceof StoreUnavailableError) return storeUnavailable(`${err.message}; retry`);
     logger.error("unexpected error", { procedure, error: err instanceof Error ? err.stack : String(err) });
     return new ConnectError("internal error", Code.Internal);
   };

@@ -19,7 +19,7 @@ export function newId(): string {
 export abstract class BufferedTransaction implements Transaction {
   readonly rooms = new Map<string, RoomRecord | null>();
   readonly connections = new Map<string, ConnectionRecord | null>();
-  readonly idempotency = new Map<string, { record: IdempotencyRecord; ttlMs: number }>();
+  readonly idempotency = new Map<string, { record: IdempotencyRecord; ttlMs: number; owner: string }>();
   readonly deadlines = new Map<string, number | null>();
   readonly feed: [string, WatchCoHostResponse][] = [];
 
@@ -63,8 +63,8 @@ export abstract class BufferedTransaction implements Transaction {
     return this.idempotency.get(key)?.record ?? this.storedIdempotency(key);
   }
 
-  putIdempotency(key: string, record: IdempotencyRecord, ttlMs: number): void {
-    this.idempotency.set(key, { record, ttlMs });
+  putIdempotency(key: string, record: IdempotencyRecord, ttlMs: number, owner: string): void {
+    this.idempotency.set(key, { record, ttlMs, owner });
   }
 
   setDeadline(key: string, at: number): void {

@@ -12,7 +12,9 @@ export async function createStore(
   logger: Logger,
   metrics?: StoreMetrics,
 ): Promise<StateStore> {
-  if (config.store.kind === "memory") return new MemoryStore({ clock, replayLimit: config.replayLimit });
+  if (config.store.kind === "memory") {
+    return new MemoryStore({ clock, replayLimit: config.replayLimit, idempotencyPerUser: config.idempotencyPerUser, logger });
+  }
   const { RedisStore } = await import("./redis-store.js");
   return RedisStore.connect({
     url: config.store.url,

@@ -2,9 +2,11 @@ import type { WatchCoHostResponse } from "@cohost-kit/spec/cohost/v1/cohost_pb.j
 import { systemClock, type Clock, type Scheduler } from "../clock.js";
 import type { ConnectionRecord, HostInfo, RoomRecord } from "../engine/records.js";
 import type { IdempotencyRecord, Transaction } from "../engine/transaction.js";
+import { silentLogger, type Logger } from "../logger.js";
 import type { StoreCensus } from "../metrics/server-metrics.js";
 import { BufferedTransaction } from "./buffered-transaction.js";
 import { FeedLog } from "./feed-log.js";
+import { RequestIdMemory } from "./request-id-memory.js";
 import { SortedKeys } from "./sorted-keys.js";
 import type { StateStore, FeedBus, FeedListener } from "./state-store.js";
 
@@ -12,8 +14,9 @@ export interface MemoryStoreOptions {
   clock?: Clock & Scheduler;
   /** How many CHANGE messages per room can be replayed on resume (R16). */
   replayLimit?: number;
-  /** Upper bound on remembered request_ids (R18), oldest dropped first. */
-  idempotencyMaxRecords?: number;
+  /** request_ids remembered per user (R18); a user's oldest are forgotten first. */
+  idempotencyPerUser?: number;
+  logger?: Logger;
 }
 
 /**
@@ -26,11 +29,11 @@ export class MemoryStore implements StateStore, FeedBus {
   readonly feeds: FeedBus = this;
   private readonly clock: Clock & Scheduler;
   private readonly replayLimit: number;
-  private readonly idempotencyMax: number;
+  private readonly logger: Logger;
   private readonly rooms = new Map<string, RoomRecord>();
   private readonly roomIds = new SortedKeys();
   private readonly connections = new Map<string, ConnectionRecord>();
-  private readonly idempotency = new Map<string, { record: IdempotencyRecord; expiresAt: number }>();
+  private readonly idempotency: RequestIdMemory;
   private readonly deadlineTimers = new Map<string, { cancel(): void }>();
   private readonly logs = new Map<string, FeedLog>();
   private readonly listeners = new Map<string, Set<FeedListener>>();
@@ -39,7 +42,8 @@ export class MemoryStore implements StateStore, FeedBus {
   constructor(options: MemoryStoreOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.replayLimit = options.replayLimit ?? 256;
-    this.idempotencyMax = options.idempotencyMaxRecords ?? 500_000;
+    this.logger = options.logger ?? silentLogger;
+    this.idempotency = new RequestIdMemory(options.idempotencyPerUser ?? 1_000);
   }
 
   async transact<T>(transition: (tx: Transaction) => T): Promise<T> {
@@ -109,8 +113,12 @@ export class MemoryStore implements StateStore, FeedBus {
   }
 
   idempotencyRecord(key: string, now: number): IdempotencyRecord | undefined {
-    const entry = this.idempotency.get(key);
-    return entry && entry.expiresAt > now ? entry.record : undefined;
+    return this.idempotency.get(key, now);
+  }
+
+  /** request_ids `user` has remembered now (R18). */
+  requestIdsOf(user: string): number {
+    return this.idempotency.heldBy(user);
   }
 
   private commit(tx: MemoryTransaction): void {
@@ -138,7 +146,10 @@ export class MemoryStore implements StateStore, FeedBus {
       if (at !== null) {
         const timer = this.clock.schedule(at, () => {
           this.deadlineTimers.delete(key);
-          void this.onDue?.(key, at);
+          // A timer has no caller to hand a failure to: it is logged, never left unhandled (that ends the process).
+          this.onDue?.(key, at).catch((err: unknown) => {
+            this.logger.error("ending a due request failed", { request: key, error: err instanceof Error ? err.message : String(err) });
+          });
         });
         this.deadlineTimers.set(key, timer);
       }
@@ -153,15 +164,8 @@ export class MemoryStore implements StateStore, FeedBus {
 
   private commitIdempotency(tx: MemoryTransaction): void {
     if (tx.idempotency.size === 0) return;
-    for (const [key, entry] of tx.idempotency) {
-      this.idempotency.delete(key); // re-insert so the map stays in expiry order
-      this.idempotency.set(key, { record: entry.record, expiresAt: tx.now + entry.ttlMs });
-    }
-    // TTLs are one configured value, so insertion order is expiry order.
-    for (const [key, entry] of this.idempotency) {
-      if (entry.expiresAt > tx.now && this.idempotency.size <= this.idempotencyMax) break;
-      this.idempotency.delete(key);
-    }
+    for (const [key, entry] of tx.idempotency) this.idempotency.put(key, entry.record, tx.now + entry.ttlMs, entry.owner);
+    this.idempotency.expire(tx.now);
   }
 
   private publish(liveId: string, message: WatchCoHostResponse, committedAt: number): void {

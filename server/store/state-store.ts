@@ -39,8 +39,11 @@ export interface FeedBus {
   /**
    * Delivers every CHANGE committed for the room once the returned promise
    * resolves, in order; the promise resolves to the unsubscribe function.
+   * When the store can no longer promise that (its connection to a shared
+   * store broke, so messages may have been missed), it calls `onLost` once
+   * instead, and the watcher must end so its client resumes (R16).
    */
-  subscribe(liveId: string, listener: FeedListener): Promise<() => void>;
+  subscribe(liveId: string, listener: FeedListener, onLost?: (reason: string) => void): Promise<() => void>;
   /**
    * The CHANGE messages after `afterSequence` of the room's feed `epoch`,
    * in order, or undefined when they cannot all be replayed (R16).

@@ -9,7 +9,7 @@ import {
 import { CoHostCore } from "../core.js";
 import { CoHostEngine, defaultEngineConfig, type EngineConfig, type IdempotencyKey } from "../engine/engine.js";
 import type { Outcome } from "../engine/refusal.js";
-import { MemoryStore } from "../store/memory-store.js";
+import { MemoryStore, type MemoryStoreOptions } from "../store/memory-store.js";
 import { FakeClock } from "./fake-clock.js";
 
 export const GRID = CoHostLayoutTemplate.HOST_DYNAMIC_GRID;
@@ -50,8 +50,8 @@ export class Harness {
   readonly feeds = new Map<string, WatchCoHostResponse[]>();
   private readonly unsubscribe = new Map<string, () => void>();
 
-  constructor(config: Partial<EngineConfig> = {}) {
-    this.store = new MemoryStore({ clock: this.clock });
+  constructor(config: Partial<EngineConfig> = {}, store: Omit<MemoryStoreOptions, "clock"> = {}) {
+    this.store = new MemoryStore({ ...store, clock: this.clock });
     this.core = new CoHostCore(this.store, new CoHostEngine({ ...defaultEngineConfig, ...config }), this.clock);
   }
 
