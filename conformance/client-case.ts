@@ -3,21 +3,42 @@
 // same expected feeds, and its CompletionHandler the same outcomes.
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import { CoHostLayoutTemplate, CoHostStatus, CoHostStore, type CompletionHandler, type SeatUserInfo } from "@cohost-kit/client";
-import { CoHostLayoutTemplateSchema, RoomAdminService } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
+import { RoomAdminService } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { adminAuthorization, hostAuthorization, type Credentials } from "./credentials.js";
 import { Cast } from "./expectations.js";
 import { ConformanceFailure, withTimeout } from "./feed-watcher.js";
-import type { Arg, CallStep, CaseSpec, EventSpec, ExpectedMessage, Outcome, PageStep, SnapshotStep, StateSpec, Step } from "./schema.js";
+import { resolveArg } from "./args.js";
+import {
+  WIRE_ONLY_STEPS,
+  type Arg,
+  type CallStep,
+  type CaseSpec,
+  type EventSpec,
+  type ExpectedMessage,
+  type Outcome,
+  type PageStep,
+  type SnapshotStep,
+  type StateSpec,
+  type Step,
+} from "./schema.js";
 import { codeName, outcomeOfError } from "./wire-case.js";
 
 /** Why a case cannot be expressed through CoHostStore's API, or undefined when it can. */
 export function clientInapplicable(spec: CaseSpec): string | undefined {
   for (const step of spec.steps) {
+    const wireOnly = WIRE_ONLY_STEPS.find((kind) => kind in step);
+    if (wireOnly) return `checks the wire itself (${wireOnly})`;
     if ("drop" in step || "resume" in step) return "drives the feed's resume by hand (the store resumes on its own)";
     if ("flood" in step) return "floods calls (rate limiting is a server rule)";
+    if ("page_candidates" in step && step.page_candidates.cursor_after)
+      return "starts paging at a chosen cursor (the store pages on its own)";
     const call = "call" in step ? step : undefined;
     if (!call) continue;
     if (call.auth) return "presents bad or foreign credentials";
+    if (call.by !== "admin" && !spec.actors.includes(call.by)) return "calls as a room the case does not follow (an extra room)";
+    if (call.call === "WatchCoHost" || call.call === "ListRooms") return `calls ${call.call} directly`;
+    if (Object.values(call.args ?? {}).some((a) => typeof a === "object" && ("cursor_after" in a || "cursor_of" in a)))
+      return "sets a cursor (the store pages on its own)";
     if (call.same_as || call.args?.request_id !== undefined) return "sets request_id (the store chooses its own)";
     if (call.args?.live_id !== undefined && call.by !== "admin") return "calls for a room other than the store's";
     if (call.call === "GetCoHostCandidates" && call.args?.page_size !== undefined) return "sets page_size (the store uses the default)";
@@ -205,11 +226,7 @@ export class ClientCase {
   }
 
   private arg(key: string, value: Arg): unknown {
-    if (typeof value === "object") return "repeat" in value ? value.repeat.repeat(value.count) : this.cast.actor(value.user_of).userId;
-    if (key === "layout_template" && typeof value === "string")
-      return CoHostLayoutTemplateSchema.values.find((v) => v.localName === value)?.number;
-    if (key.endsWith("live_id") && typeof value === "string" && this.cast.has(value)) return this.cast.actor(value).liveId;
-    return value;
+    return resolveArg(this.cast, key, value);
   }
 
   private async checkFeed(where: string, name: string, expected: ExpectedMessage[]): Promise<void> {

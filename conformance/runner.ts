@@ -5,6 +5,7 @@ import type { Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import type { Credentials } from "./credentials.js";
 import { ConformanceFailure, withTimeout } from "./feed-watcher.js";
+import { codedCases } from "./coded/cases.js";
 import { generatedCases } from "./generated/families.js";
 import { loadCaseFiles } from "./load-cases.js";
 import { ClientCase, clientInapplicable } from "./client-case.js";
@@ -151,7 +152,7 @@ export function suiteCases(options: Pick<ConformanceOptions, "property" | "malfo
         }).run(),
     })),
   );
-  return [...scripted, ...generatedCases(options)];
+  return [...scripted, ...codedCases(), ...generatedCases(options)];
 }
 
 export function permutations(options: ConformanceOptions): Permutation[] {

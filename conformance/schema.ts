@@ -10,12 +10,14 @@ export const METHODS = [
   "RejectHostConnection",
   "ExitHostConnection",
   "GetCoHostCandidates",
+  "WatchCoHost",
   "OpenRoom",
   "CloseRoom",
   "GetRoom",
+  "ListRooms",
 ] as const;
 export type Method = (typeof METHODS)[number];
-export const ADMIN_METHODS: ReadonlySet<Method> = new Set(["OpenRoom", "CloseRoom", "GetRoom"]);
+export const ADMIN_METHODS: ReadonlySet<Method> = new Set(["OpenRoom", "CloseRoom", "GetRoom", "ListRooms"]);
 
 export const LAYOUTS = [
   "HOST_VOICE_CONNECTION",
@@ -25,10 +27,38 @@ export const LAYOUTS = [
   "HOST_VIDEO_UNIFORM_GRID_9_SEATS",
 ] as const;
 
-/** A string argument: a literal, an actor's room/user id, or a generated string. */
-export type Arg = string | number | { repeat: string; count: number } | { user_of: string };
+/**
+ * A string argument: a literal, an actor's room/user id, a generated string,
+ * or a cursor in the spec's form (of an actor's live id, or of any text).
+ */
+export type Arg =
+  string | number | { repeat: string; count: number } | { user_of: string } | { cursor_after: string } | { cursor_of: string };
 
-export type AuthVariant = "missing" | "forged" | "expired" | "no_exp" | "malformed" | { as: string };
+/**
+ * A token with chosen claims. Times are seconds relative to the server's
+ * clock (learnt from RequestHostConnection deadlines); `null` leaves the
+ * claim out; `sub` defaults to the caller's user id.
+ */
+export interface TokenSpec {
+  sub?: string | null;
+  exp?: number | null;
+  nbf?: number;
+  iat?: number | null;
+  alg?: "HS256" | "HS384" | "HS512" | "none";
+  /** Sign with a secret other than the server's. */
+  forged?: boolean;
+}
+
+export type AuthVariant =
+  | "missing"
+  | "forged"
+  | "expired"
+  | "no_exp"
+  | "malformed"
+  | { as: string }
+  /** The whole Authorization header; `{token}` stands for a valid token of the caller. */
+  | { header: string }
+  | { token: TokenSpec };
 
 export interface Outcome {
   code: string;
@@ -78,8 +108,28 @@ export interface FeedsStep {
 }
 
 export interface WaitStep {
-  /** Seconds of real time (for deadlines). */
+  /** Seconds of real time. */
   wait: number;
+}
+
+export interface WaitDeadlineStep {
+  /** Waits until the deadline of the request saved under this name has passed on the server's clock. */
+  wait_deadline: string;
+}
+
+export interface WaitRetryAfterStep {
+  /** Waits the retry_after of the RATE_LIMITED refusal saved under this name. */
+  wait_retry_after: string;
+}
+
+export interface KeepAliveStep {
+  /** The actor's feed must send a KEEP_ALIVE within its keep_alive_interval (the client's bound: twice that). */
+  keep_alive: string;
+}
+
+export interface WatchersStep {
+  /** Opens `count` more watches of the actor's room at once; each must start with a SNAPSHOT. */
+  watchers: { actor: string; count: number };
 }
 
 export interface DropStep {
@@ -88,8 +138,12 @@ export interface DropStep {
 }
 
 export interface ResumeStep {
-  /** Reopens the actor's feed from its last sequence; with `epoch`, from a made-up epoch. */
-  resume: { actor: string; epoch?: string; expect?: "replay" | "resync"; state?: StateSpec };
+  /**
+   * Reopens the actor's feed from its last sequence (plus `ahead`, to
+   * resume from beyond the latest); with `epoch`, from a made-up epoch.
+   * `not_found`: the room is closed and the resume is refused (R13).
+   */
+  resume: { actor: string; epoch?: string; ahead?: number; expect?: "replay" | "resync" | "not_found"; state?: StateSpec };
 }
 
 export interface SnapshotStep {
@@ -98,20 +152,49 @@ export interface SnapshotStep {
 }
 
 export interface FloodStep {
-  /** Repeats a call until the refusal `until` comes back, at most `max` times. */
-  flood: { call: CallStep; until: Outcome; max: number; retry_after?: boolean };
+  /**
+   * Repeats a call, one attempt after another, until the refusal `until`
+   * comes back; fails when it does not within `max` attempts, or when fewer
+   * than `min_passed` attempts came back otherwise first. `within_ms` says
+   * how long the attempts may take before the result cannot be judged.
+   */
+  flood: { call: CallStep; until: Outcome; max: number; within_ms?: number; min_passed?: number; save?: string };
 }
 
 export interface PageStep {
-  /** Pages through GetCoHostCandidates; checks order, page sizes and membership. */
-  page_candidates: { by: string; page_size?: number; include: string[]; exclude: string[] };
+  /**
+   * Pages through GetCoHostCandidates (from the cursor after an actor's
+   * room, if given); checks order, page sizes, cursors and membership.
+   */
+  page_candidates: { by: string; page_size?: number; cursor_after?: string; include: string[]; exclude: string[] };
 }
 
-export type Step = CallStep | FeedsStep | WaitStep | DropStep | ResumeStep | SnapshotStep | FloodStep | PageStep;
+export interface PageRoomsStep {
+  /** Pages through ListRooms over the case's own rooms; checks as page_candidates. */
+  page_rooms: { page_size?: number; include: string[]; exclude: string[] };
+}
+
+export type Step =
+  | CallStep
+  | FeedsStep
+  | WaitStep
+  | WaitDeadlineStep
+  | WaitRetryAfterStep
+  | KeepAliveStep
+  | WatchersStep
+  | DropStep
+  | ResumeStep
+  | SnapshotStep
+  | FloodStep
+  | PageStep
+  | PageRoomsStep;
+
+/** Step kinds that only a wire case can run. */
+export const WIRE_ONLY_STEPS = ["wait_deadline", "wait_retry_after", "keep_alive", "watchers", "page_rooms"] as const;
 
 export interface CaseSpec {
   name: string;
-  /** The SEMANTICS.md rules this case checks (R1..R20). */
+  /** The rules (R1..R20) and the spec's MUST statements (R7.overdue, ...) this case checks. */
   rules: string[];
   procedure: string;
   asserts: string;
@@ -176,7 +259,10 @@ function validateCase(where: string, raw: unknown) {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) fail(`${where}.name`, "must be kebab-case");
   const rules = strList(`${where}.rules`, c.rules);
   if (rules.length === 0) fail(`${where}.rules`, "must name at least one rule");
-  for (const r of rules) if (!/^R([1-9]|1[0-9]|20)$/.test(r)) fail(`${where}.rules`, `"${r}" is not a rule id R1..R20`);
+  for (const r of rules) {
+    if (!/^R([1-9]|1[0-9]|20)(\.[a-z0-9-]+)?$/.test(r))
+      fail(`${where}.rules`, `"${r}" is not a rule id (R1..R20) or a statement id (R7.overdue)`);
+  }
   str(`${where}.procedure`, c.procedure);
   str(`${where}.asserts`, c.asserts);
   const actors = strList(`${where}.actors`, c.actors);
@@ -195,9 +281,11 @@ function actorName(where: string, v: unknown, names: Set<string>, allowAdmin = f
   return name;
 }
 
+const STEP_KINDS = ["call", "feeds", "wait", "drop", "resume", "snapshot", "flood", "page_candidates", ...WIRE_ONLY_STEPS] as string[];
+
 function validateStep(where: string, raw: unknown, names: Set<string>, watched: string[]) {
   const s = obj(where, raw);
-  const kind = Object.keys(s).find((k) => ["call", "feeds", "wait", "drop", "resume", "snapshot", "flood", "page_candidates"].includes(k));
+  const kind = Object.keys(s).find((k) => STEP_KINDS.includes(k));
   switch (kind) {
     case "call":
       return validateCall(where, s, names);
@@ -215,6 +303,34 @@ function validateStep(where: string, raw: unknown, names: Set<string>, watched: 
       only(where, s, ["wait"]);
       if (typeof s.wait !== "number" || s.wait <= 0 || s.wait > 10) fail(`${where}.wait`, "must be 0 to 10 seconds");
       return;
+    case "wait_deadline":
+      only(where, s, ["wait_deadline"]);
+      str(`${where}.wait_deadline`, s.wait_deadline);
+      return;
+    case "wait_retry_after":
+      only(where, s, ["wait_retry_after"]);
+      str(`${where}.wait_retry_after`, s.wait_retry_after);
+      return;
+    case "keep_alive":
+      only(where, s, ["keep_alive"]);
+      actorName(`${where}.keep_alive`, s.keep_alive, new Set(watched));
+      return;
+    case "watchers": {
+      only(where, s, ["watchers"]);
+      const w = obj(`${where}.watchers`, s.watchers);
+      only(`${where}.watchers`, w, ["actor", "count"]);
+      actorName(`${where}.watchers.actor`, w.actor, new Set(watched));
+      if (typeof w.count !== "number" || w.count < 1 || w.count > 32) fail(`${where}.watchers.count`, "must be 1 to 32");
+      return;
+    }
+    case "page_rooms": {
+      only(where, s, ["page_rooms"]);
+      const p = obj(`${where}.page_rooms`, s.page_rooms);
+      only(`${where}.page_rooms`, p, ["page_size", "include", "exclude"]);
+      strList(`${where}.page_rooms.include`, p.include).forEach((n) => actorName(`${where}.page_rooms.include`, n, names));
+      strList(`${where}.page_rooms.exclude`, p.exclude).forEach((n) => actorName(`${where}.page_rooms.exclude`, n, names));
+      return;
+    }
     case "drop":
       only(where, s, ["drop"]);
       actorName(`${where}.drop`, s.drop, new Set(watched));
@@ -222,11 +338,12 @@ function validateStep(where: string, raw: unknown, names: Set<string>, watched: 
     case "resume": {
       only(where, s, ["resume"]);
       const r = obj(`${where}.resume`, s.resume);
-      only(`${where}.resume`, r, ["actor", "epoch", "expect", "state"]);
+      only(`${where}.resume`, r, ["actor", "epoch", "ahead", "expect", "state"]);
       actorName(`${where}.resume.actor`, r.actor, new Set(watched));
       if (r.epoch !== undefined) str(`${where}.resume.epoch`, r.epoch);
-      if (r.expect !== undefined && r.expect !== "replay" && r.expect !== "resync")
-        fail(`${where}.resume.expect`, "must be replay or resync");
+      if (r.ahead !== undefined && (typeof r.ahead !== "number" || r.ahead < 1)) fail(`${where}.resume.ahead`, "must be a positive number");
+      if (r.expect !== undefined && !["replay", "resync", "not_found"].includes(r.expect as string))
+        fail(`${where}.resume.expect`, "must be replay, resync or not_found");
       if (r.state !== undefined) validateState(`${where}.resume.state`, r.state, names);
       return;
     }
@@ -241,23 +358,27 @@ function validateStep(where: string, raw: unknown, names: Set<string>, watched: 
     case "flood": {
       only(where, s, ["flood"]);
       const f = obj(`${where}.flood`, s.flood);
-      only(`${where}.flood`, f, ["call", "until", "max", "retry_after"]);
+      only(`${where}.flood`, f, ["call", "until", "max", "within_ms", "min_passed", "save"]);
       validateCall(`${where}.flood.call`, obj(`${where}.flood.call`, f.call), names);
       validateOutcome(`${where}.flood.until`, f.until);
       if (typeof f.max !== "number" || f.max < 1) fail(`${where}.flood.max`, "must be a positive number");
+      if (f.within_ms !== undefined && typeof f.within_ms !== "number") fail(`${where}.flood.within_ms`, "must be a number");
+      if (f.min_passed !== undefined && typeof f.min_passed !== "number") fail(`${where}.flood.min_passed`, "must be a number");
+      if (f.save !== undefined) str(`${where}.flood.save`, f.save);
       return;
     }
     case "page_candidates": {
       only(where, s, ["page_candidates"]);
       const p = obj(`${where}.page_candidates`, s.page_candidates);
-      only(`${where}.page_candidates`, p, ["by", "page_size", "include", "exclude"]);
+      only(`${where}.page_candidates`, p, ["by", "page_size", "cursor_after", "include", "exclude"]);
       actorName(`${where}.page_candidates.by`, p.by, names);
+      if (p.cursor_after !== undefined) actorName(`${where}.page_candidates.cursor_after`, p.cursor_after, names);
       strList(`${where}.page_candidates.include`, p.include).forEach((n) => actorName(`${where}.page_candidates.include`, n, names));
       strList(`${where}.page_candidates.exclude`, p.exclude).forEach((n) => actorName(`${where}.page_candidates.exclude`, n, names));
       return;
     }
     default:
-      fail(where, "is not a step (call, feeds, wait, drop, resume, snapshot, flood, page_candidates)");
+      fail(where, `is not a step (${STEP_KINDS.join(", ")})`);
   }
 }
 
@@ -276,6 +397,12 @@ function validateCall(where: string, s: Obj, names: Set<string>) {
         only(`${where}.args.${k}`, o, ["repeat", "count"]);
         str(`${where}.args.${k}.repeat`, o.repeat);
         if (typeof o.count !== "number") fail(`${where}.args.${k}.count`, "must be a number");
+      } else if ("cursor_after" in o) {
+        only(`${where}.args.${k}`, o, ["cursor_after"]);
+        actorName(`${where}.args.${k}.cursor_after`, o.cursor_after, names);
+      } else if ("cursor_of" in o) {
+        only(`${where}.args.${k}`, o, ["cursor_of"]);
+        str(`${where}.args.${k}.cursor_of`, o.cursor_of);
       } else {
         only(`${where}.args.${k}`, o, ["user_of"]);
         actorName(`${where}.args.${k}.user_of`, o.user_of, names);
@@ -284,8 +411,21 @@ function validateCall(where: string, s: Obj, names: Set<string>) {
   }
   if (s.auth !== undefined && !["missing", "forged", "expired", "no_exp", "malformed"].includes(s.auth as string)) {
     const a = obj(`${where}.auth`, s.auth);
-    only(`${where}.auth`, a, ["as"]);
-    actorName(`${where}.auth.as`, a.as, names);
+    const kind = Object.keys(a)[0];
+    if (Object.keys(a).length !== 1 || !["as", "header", "token"].includes(kind!))
+      fail(`${where}.auth`, "must be one of as, header, token");
+    if (kind === "as") actorName(`${where}.auth.as`, a.as, names);
+    if (kind === "header") str(`${where}.auth.header`, a.header);
+    if (kind === "token") {
+      const t = obj(`${where}.auth.token`, a.token);
+      only(`${where}.auth.token`, t, ["sub", "exp", "nbf", "iat", "alg", "forged"]);
+      for (const c of ["exp", "nbf", "iat"]) {
+        if (t[c] !== undefined && t[c] !== null && typeof t[c] !== "number") fail(`${where}.auth.token.${c}`, "must be a number or null");
+      }
+      if (t.sub !== undefined && t.sub !== null) str(`${where}.auth.token.sub`, t.sub);
+      if (t.alg !== undefined && !["HS256", "HS384", "HS512", "none"].includes(t.alg as string))
+        fail(`${where}.auth.token.alg`, "unknown alg");
+    }
   }
   if (s.expect !== undefined && s.expect !== "ok") validateOutcome(`${where}.expect`, s.expect);
   if (s.save !== undefined) str(`${where}.save`, s.save);

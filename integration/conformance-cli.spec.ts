@@ -100,7 +100,9 @@ describe("cohost-conformance CLI", () => {
   it("lists cases with the rules they check", async () => {
     const { code, stdout } = await cli(["--list", "--protocol", "grpc"]);
     expect(code).toBe(0);
-    expect(stdout).toContain("CoHost/Protocol:grpc/HTTP:2/timeout/timeout-notifies-both-sides  [R7, R14]");
+    expect(stdout).toContain(
+      "CoHost/Protocol:grpc/HTTP:2/timeout/timeout-notifies-both-sides  [R7, R14, R7.effects, R7.when, R7.deadline]",
+    );
     // gRPC runs on HTTP/2 only: one permutation, so one line per case of the suite.
     expect(stdout.split("\n").filter((l) => l.startsWith("CoHost/")).length).toBe(suiteCases().length);
   });

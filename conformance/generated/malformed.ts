@@ -1,6 +1,8 @@
 // Random and boundary bad input for every field, bad tokens and oversized
 // messages. Each must be refused with the documented code (and, for fields,
 // the field named) and change nothing.
+import { create } from "@bufbuild/protobuf";
+import { BytesValueSchema } from "@bufbuild/protobuf/wkt";
 import fc from "fast-check";
 import { createClient, type Client } from "@connectrpc/connect";
 import { SignJWT } from "jose";
@@ -9,7 +11,7 @@ import { hostAuthorization } from "../credentials.js";
 import { renderState } from "../expectations.js";
 import { ConformanceFailure, failureText } from "../feed-watcher.js";
 import type { CaseContext, GeneratedFamilyOptions, SuiteCase } from "../runner.js";
-import { checkOutcome, isTransportFailure, outcomeOfError, type CallOutcome } from "../wire-case.js";
+import { checkOutcome, describeOutcome, isTransportFailure, outcomeOfError, type CallOutcome } from "../outcome.js";
 import { WireWorld } from "./wire-world.js";
 
 const control = fc.constantFrom(...Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)), "\u007f");
@@ -92,6 +94,30 @@ async function sendOnce(world: WireWorld, m: Mutation, c: Client<typeof CoHostSe
   }
 }
 
+/**
+ * RequestHostConnection with a body that is not a RequestHostConnectionRequest:
+ * a BytesValue whose bytes sit where live_id is, and are not UTF-8 (binary),
+ * or a bare JSON string (JSON). Either way it cannot be decoded (R5.undecodable).
+ */
+async function sendUndecodable(world: WireWorld, ctx: CaseContext): Promise<CallOutcome> {
+  const method = CoHostService.method.requestHostConnection;
+  const bogus = { ...method, input: BytesValueSchema } as unknown as typeof method;
+  const transport = ctx.freshTransport();
+  try {
+    const response = await transport.unary(
+      bogus,
+      undefined,
+      undefined,
+      (await world.hostHeaders("alice")).headers,
+      create(BytesValueSchema, { value: new Uint8Array([0xc3, 0x28, 0xff]) }) as never,
+      undefined,
+    );
+    return ok(response.message);
+  } catch (err) {
+    return outcomeOfError(err);
+  }
+}
+
 function ok(response: unknown): CallOutcome {
   return { ok: true, response: response as { $typeName: string }, schema: undefined as never };
 }
@@ -105,11 +131,11 @@ export function malformedCase(options: GeneratedFamilyOptions): SuiteCase {
   return {
     family: "generated",
     name: "malformed-input-changes-nothing",
-    rules: ["R2", "R5", "R20"],
+    rules: ["R2", "R5", "R20", "R5.limits", "R5.size", "R5.undecodable", "R5.detail", "R2.token", "R20.atomic"],
     procedure:
-      "fast-check sends random and boundary bad values for every field of every host call, garbage and forged tokens, and one request over 1 MiB; the seed is printed on failure.",
+      "fast-check sends random and boundary bad values for every field of every host call (texts up to 15,000 bytes, within the 16 KiB every server takes), garbage and forged tokens, one request over 1 MiB and one that does not decode; the seed is printed on failure.",
     asserts:
-      "bad fields get INVALID_ARGUMENT / INVALID_FIELD naming the field, bad tokens UNAUTHENTICATED, an over-1-MiB message RESOURCE_EXHAUSTED; no call changes any state or feed position.",
+      "bad fields get INVALID_ARGUMENT / INVALID_FIELD naming the field with exactly one detail, bad tokens UNAUTHENTICATED, an over-1-MiB message RESOURCE_EXHAUSTED (a detail optional), an undecodable one INVALID_ARGUMENT or INTERNAL; no call changes any state or feed position.",
     async run(ctx: CaseContext) {
       const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
       const world = new WireWorld(ctx, ["alice", "bob"], `${ctx.prefix}m`);
@@ -145,6 +171,11 @@ export function malformedCase(options: GeneratedFamilyOptions): SuiteCase {
         );
         if (huge.ok || huge.code !== "RESOURCE_EXHAUSTED")
           throw new ConformanceFailure(`a request over 1 MiB should be RESOURCE_EXHAUSTED, got ${huge.ok ? "ok" : huge.code}`);
+        const undecodable = await sendUndecodable(world, ctx);
+        if (undecodable.ok || !["INVALID_ARGUMENT", "INTERNAL"].includes(undecodable.code))
+          throw new ConformanceFailure(
+            `a message that does not decode should be INVALID_ARGUMENT or INTERNAL, got ${describeOutcome(undecodable)} (R5.undecodable)`,
+          );
         const expired = await hostAuthorization(ctx.credentials, world.cast.actor("alice").userId, "expired");
         checkOutcome("expired token", await send(world, { method: "token", token: expired!.slice("Bearer ".length) }), {
           code: "UNAUTHENTICATED",

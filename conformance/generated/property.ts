@@ -7,7 +7,7 @@ import type { RoomInfo } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { layoutName, renderEvent, renderState } from "../expectations.js";
 import { ConformanceFailure, failureText } from "../feed-watcher.js";
 import type { CaseContext, GeneratedFamilyOptions, SuiteCase } from "../runner.js";
-import { describeOutcome, isTransportFailure, type CallOutcome } from "../wire-case.js";
+import { describeOutcome, isTransportFailure, type CallOutcome } from "../outcome.js";
 import { WireWorld } from "./wire-world.js";
 
 const ROOMS = ["p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8"];
@@ -127,7 +127,7 @@ export function propertyCase(options: GeneratedFamilyOptions): SuiteCase {
   return {
     family: "generated",
     name: "random-sequences-keep-invariants",
-    rules: ["R20", "R9", "R11", "R14", "R15"],
+    rules: ["R20", "R9", "R11", "R14", "R15", "R20.invariants", "R20.atomic", "R15.change", "R14.state"],
     procedure: "fast-check drives random request/accept/reject/cancel/exit calls across eight rooms; the seed is printed on failure.",
     asserts:
       "after every step connections are symmetric, invitees and applicant mirror, capacity holds and refused calls changed nothing; at the end each feed's last state is the reported state and each request ended exactly once.",

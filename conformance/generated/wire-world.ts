@@ -6,7 +6,7 @@ import { adminAuthorization, hostAuthorization } from "../credentials.js";
 import { Cast } from "../expectations.js";
 import { FeedWatcher } from "../feed-watcher.js";
 import type { CaseContext } from "../runner.js";
-import { outcomeOfError, type CallOutcome } from "../wire-case.js";
+import { outcomeOfError, type CallOutcome } from "../outcome.js";
 
 export class WireWorld {
   readonly cast: Cast;
@@ -36,10 +36,12 @@ export class WireWorld {
     return this.cast.actor(name).liveId;
   }
 
-  async open(): Promise<void> {
+  /** Opens every room; follows the feeds of `watched` (default: all). */
+  async open(watched: string[] = this.names): Promise<void> {
     for (const name of this.names) {
       const a = this.cast.actor(name);
       await this.admin.openRoom({ liveId: a.liveId, userId: a.userId, userName: a.userName, avatarUrl: a.avatarUrl }, this.adminHeaders());
+      if (!watched.includes(name)) continue;
       const watcher = new FeedWatcher(
         name,
         this.cohost,
@@ -76,9 +78,7 @@ export class WireWorld {
   async quiesce(rooms: Map<string, RoomInfo>): Promise<void> {
     for (const [name, room] of rooms) {
       const watcher = this.watchers.get(name)!;
-      const target = Number(room.position?.sequence ?? 0n);
-      const deadline = Date.now() + this.ctx.timeoutMs;
-      while (watcher.last < target && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      await watcher.waitForSequence(Number(room.position?.sequence ?? 0n));
     }
   }
 

@@ -58,6 +58,16 @@ export function unknownIds(statements: MustStatement[], cases: SuiteCase[]): str
   return [...new Set(cases.flatMap((c) => c.rules.filter((r) => r.includes(".") && !known.has(r))))].sort();
 }
 
+/** A sentence for the table: without its ids, list markers and a trailing list number. */
+function readable(sentence: string): string {
+  return sentence
+    .replace(ID, "")
+    .replace(/\s+([.,;:])/g, "$1")
+    .replace(/^([-*]|\d+\.)\s+/, "")
+    .replace(/:\s+\d+\.$/, ":")
+    .trim();
+}
+
 export function mustTable(statements: MustStatement[], cases: SuiteCase[]): string {
   const lines = [
     "## Every MUST of the spec",
@@ -70,17 +80,7 @@ export function mustTable(statements: MustStatement[], cases: SuiteCase[]): stri
   ];
   const cell = (s: string) => s.replace(/\|/g, "\\|");
   for (const s of statements) {
-    const text = s.sentences
-      .map(
-        (x) =>
-          `${cell(
-            x.text
-              .replace(ID, "")
-              .replace(/\s+([.,;:])/g, "$1")
-              .trim(),
-          )} (${x.where})`,
-      )
-      .join("<br>");
+    const text = s.sentences.map((x) => `${cell(readable(x.text))} (${x.where})`).join("<br>");
     const names = casesChecking(s.id, cases).map((c) => `\`${c.family}/${c.name}\``);
     lines.push(`| ${s.id} | ${text} | ${names.length ? names.join(", ") : "**none**"} |`);
   }

@@ -1925,15 +1925,15 @@ export const CoHostService: GenService<{
    * 5. `INVALID_ARGUMENT` / `SELF_REQUEST`: B equals A [R5.self].
    * 6. `NOT_FOUND` / `ROOM_NOT_FOUND`: B is not open [R5.target-not-open].
    * 7. `FAILED_PRECONDITION` / `PENDING_INCOMING_REQUEST`: A is invited
-   *    (has an unanswered incoming request, also one from B); answer it
-   *    first. So at most one request is pending per pair of rooms
-   *    [R5.pending-incoming].
+   *    (has an unanswered incoming request, also one from B)
+   *    [R5.pending-incoming]. A answers it first, so at most one request is
+   *    pending per pair of rooms.
    * 8. `ALREADY_EXISTS` / `ALREADY_INVITED_OR_CONNECTED`: A to B is already
    *    pending, or B is already in A's connection [R5.already].
    * 9. `FAILED_PRECONDITION` / `TARGET_CONNECTED_ELSEWHERE`: B is connected
    *    with other rooms [R5.connected-elsewhere].
-   * 10. `FAILED_PRECONDITION` / `TARGET_BUSY`: B is inviting or invited. A
-   *    room answers one request at a time [R5.busy].
+   * 10. `FAILED_PRECONDITION` / `TARGET_BUSY`: B is inviting or invited
+   *    [R5.busy]. A room answers one request at a time.
    * 11. `FAILED_PRECONDITION` / `LAYOUT_MISMATCH`: `layout_template`
    *    differs from the layout of A's connection, or from the layout of A's
    *    other pending requests [R5.layout].
