@@ -136,7 +136,25 @@ export class FeedWatcher {
     for (const wake of this.waiters.splice(0)) wake();
   }
 
+  /**
+   * Opens a stream; one refused for the server's stream caps (RESOURCE_EXHAUSTED) is
+   * opened again after a backoff, as a client would, until the wait bound (R16.streams).
+   */
   private async start(resume?: { epoch: string; after: number }) {
+    const deadline = Date.now() + this.timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.startOnce(resume);
+      } catch (err) {
+        const capped = err instanceof ConnectError && err.code === Code.ResourceExhausted;
+        if (!capped || Date.now() + 50 * attempt > deadline) throw err;
+        this.trace(`${this.label} feed refused (${err.rawMessage}); opening again`);
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+    }
+  }
+
+  private async startOnce(resume?: { epoch: string; after: number }) {
     this.abort = new AbortController();
     const signal = this.abort.signal;
     const authorization = await this.authorization();

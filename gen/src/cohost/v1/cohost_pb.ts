@@ -28,7 +28,8 @@
 //   before any rule of this file applies; such a refusal MAY come without a
 //   `CoHostErrorDetail`, and clients accept it with or without one:
 //   - A request message larger than the server's limit MUST be refused
-//     with `RESOURCE_EXHAUSTED`, before the credential is checked
+//     with `RESOURCE_EXHAUSTED` (with reason `MESSAGE_TOO_LARGE` where the
+//     server can attach a detail), before the credential is checked
 //     [R5.size]. The limit applies to the message after decompression; it
 //     MUST NOT be below 16 KiB (every valid request is far smaller) and
 //     MUST NOT be above 1 MiB [R5.size].
@@ -37,8 +38,10 @@
 //     `INVALID_ARGUMENT` or `INTERNAL` (the code the protocol libraries
 //     give) and MUST change nothing [R5.undecodable].
 //   - A server MAY refuse a new `WatchCoHost` stream with
-//     `RESOURCE_EXHAUSTED` when it holds too many, but it MUST allow at
-//     least 8 concurrent streams per room [R16.streams].
+//     `RESOURCE_EXHAUSTED` / `TOO_MANY_STREAMS` (too many of the user's,
+//     the room's or the connection's) or `SERVER_AT_CAPACITY`, but it MUST
+//     allow at least 8 concurrent streams per room and per user, and at
+//     least 100 per connection [R16.streams].
 // * Identity (R2). Host calls (`CoHostService`) carry
 //   `Authorization: Bearer <token>`; admin calls (`RoomAdminService`) carry
 //   `Authorization: Bearer <admin key>`. The header value, without
