@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
+import { clientMain } from "./client-runner/cli.js";
 import { readKnownFailing } from "./known-failing.js";
 import { formatSummary, junitXml } from "./report.js";
 import {
@@ -17,6 +18,7 @@ import {
 } from "./runner.js";
 
 const usage = `usage: cohost-conformance --url URL [options]
+       cohost-conformance client --command "<program>" [options]   (a CoHostStore; client --help)
 
   --url URL               the server under test (e.g. http://127.0.0.1:8080)
   --admin-key KEY         RoomAdminService key (or COHOST_ADMIN_KEY)
@@ -49,6 +51,7 @@ function fail(message: string): never {
 }
 
 function main(): Promise<void> | void {
+  if (process.argv[2] === "client") return clientMain(process.argv.slice(3));
   let parsed;
   try {
     parsed = parseArgs({

@@ -1,11 +1,24 @@
-// The scripted cases, driven through CoHostStore (one store per actor):
-// the adapter's coHostState values and listener callbacks must follow the
-// same expected feeds, and its CompletionHandler the same outcomes.
+// The scripted cases, driven through a CoHostStore (one store per actor)
+// over the client runner protocol: our TypeScript store in this process by
+// default, or any client's driver. The store's values and listener
+// callbacks must follow the same expected feeds as the wire case, and its
+// CompletionHandler the same outcomes.
+import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
-import { CoHostLayoutTemplate, CoHostStatus, CoHostStore, type CompletionHandler, type SeatUserInfo } from "@cohost-kit/client";
-import { RoomAdminService } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
+import { CoHostErrorReasonSchema, CoHostStateSchema, RoomAdminService } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
+import {
+  Feature,
+  FeedStatus,
+  HttpVersion,
+  Protocol,
+  type Completion,
+  type StoreState,
+  type Transport as StoreTransport,
+} from "@cohost-kit/spec/cohost/clientrunner/v1/client_runner_pb.js";
+import { DriverChannel, inProcessDriver } from "./client-runner/driver-channel.js";
+import { RemoteStore, renderHeard, type Heard, type Operation } from "./client-runner/remote-store.js";
 import { adminAuthorization, hostAuthorization, type Credentials } from "./credentials.js";
-import { Cast } from "./expectations.js";
+import { Cast, renderExpectedState, renderState } from "./expectations.js";
 import { ConformanceFailure, withTimeout } from "./feed-watcher.js";
 import { resolveArg } from "./args.js";
 import {
@@ -18,7 +31,6 @@ import {
   type Outcome,
   type PageStep,
   type SnapshotStep,
-  type StateSpec,
   type Step,
 } from "./schema.js";
 import { codeName, outcomeOfError } from "./wire-case.js";
@@ -46,26 +58,37 @@ export function clientInapplicable(spec: CaseSpec): string | undefined {
   return undefined;
 }
 
-interface ActorStore {
-  store: CoHostStore;
-  heard: string[];
-  /** Events matched by `feeds` steps so far. */
-  matched: number;
+/** A client under test: a driver session and how its stores reach the server. */
+export interface ClientUnderTest {
+  channel: DriverChannel;
+  serverUrl: string;
+  transport: StoreTransport;
 }
 
 export interface ClientCaseOptions {
+  /** Reaches the server for the suite's own (admin) calls; the in-process store uses it too. */
   transport: Transport;
   credentials: Credentials;
   prefix: string;
   timeoutMs: number;
   trace: (line: string) => void;
+  /** The client under test; without it, our CoHostStore in this process over `transport`. */
+  client?: ClientUnderTest;
+}
+
+interface ActorStore {
+  store: RemoteStore;
+  /** Callbacks matched by `feeds` steps so far. */
+  matched: number;
 }
 
 export class ClientCase {
   private readonly cast: Cast;
   private readonly stores = new Map<string, ActorStore>();
+  private readonly extraStores: RemoteStore[] = [];
   private readonly admin;
   private readonly opened = new Set<string>();
+  private client: ClientUnderTest | undefined;
 
   constructor(
     private readonly spec: CaseSpec,
@@ -77,7 +100,9 @@ export class ClientCase {
 
   async run(): Promise<void> {
     let cleanupErrors: string[] = [];
+    const ownChannel = this.options.client === undefined;
     try {
+      this.client = this.options.client ?? (await this.inProcessClient());
       for (const name of [...this.spec.actors, ...(this.spec.extra_rooms ?? [])]) {
         const a = this.cast.actor(name);
         await this.admin.openRoom(
@@ -86,23 +111,43 @@ export class ClientCase {
         );
         this.opened.add(name);
       }
-      for (const name of this.spec.actors) this.stores.set(name, await this.newStore(name));
+      for (const name of this.spec.actors) this.stores.set(name, { store: await this.newStore(name), matched: 0 });
       for (const [i, step] of this.spec.steps.entries()) await this.step(`step ${i + 1}`, step);
       await new Promise((r) => setTimeout(r, 200));
       for (const [name, s] of this.stores) {
-        if (s.heard.length > s.matched)
-          throw new ConformanceFailure(`${name}'s store heard unexpected callbacks: ${s.heard.slice(s.matched).join("; ")}`);
+        const extra = s.store.heard.slice(s.matched);
+        if (extra.length > 0)
+          throw new ConformanceFailure(
+            `${name}'s store heard unexpected callbacks: ${extra.map((h) => this.render(h, s.store)).join("; ")}`,
+          );
+        if (s.store.violations.length > 0) throw new ConformanceFailure(`${name}'s store: ${s.store.violations.join("; ")}`);
       }
     } finally {
-      for (const s of this.stores.values()) s.store.dispose();
-      cleanupErrors = await this.closeRooms();
+      cleanupErrors = await this.cleanup(ownChannel);
     }
     if (cleanupErrors.length > 0) throw new ConformanceFailure(`closing the case's rooms failed:\n  ${cleanupErrors.join("\n  ")}`);
   }
 
-  /** Closes every room the case opened; a refusal other than NOT_FOUND (closed by the case) is an error. */
-  private async closeRooms(): Promise<string[]> {
+  private inProcessClient(): Promise<ClientUnderTest> {
+    const transport = { protocol: Protocol.CONNECT, httpVersion: HttpVersion.HTTP_VERSION_1_1 } as StoreTransport;
+    const pipe = inProcessDriver({
+      clientName: "@cohost-kit/client CoHostStore (in process)",
+      transports: [transport],
+      makeTransport: () => this.options.transport,
+    });
+    return DriverChannel.open(pipe, "in-process", this.options.timeoutMs).then((channel) => ({
+      channel,
+      serverUrl: "in-process",
+      transport,
+    }));
+  }
+
+  /** Disposes the stores and closes every room the case opened; a refusal other than NOT_FOUND (closed by the case) is an error. */
+  private async cleanup(ownChannel: boolean): Promise<string[]> {
     const errors: string[] = [];
+    for (const store of [...[...this.stores.values()].map((s) => s.store), ...this.extraStores]) {
+      await store.dispose().catch((err: unknown) => errors.push(`disposing ${store.spec.storeId}: ${String(err)}`));
+    }
     await Promise.all(
       [...this.opened].map(async (name) => {
         try {
@@ -117,6 +162,7 @@ export class ClientCase {
         }
       }),
     );
+    if (ownChannel) await this.client?.channel.close();
     return errors;
   }
 
@@ -124,44 +170,23 @@ export class ClientCase {
     return { headers: { authorization: adminAuthorization(this.options.credentials)! } };
   }
 
-  private async newStore(name: string): Promise<ActorStore> {
+  private async newStore(name: string, suffix = ""): Promise<RemoteStore> {
     const actor = this.cast.actor(name);
-    const store = CoHostStore.create(actor.liveId, {
-      transport: this.options.transport,
-      token: async () => (await hostAuthorization(this.options.credentials, actor.userId))!.slice("Bearer ".length),
-      reconnect: { initialDelayMs: 50, maxDelayMs: 500 },
-    });
-    const heard: string[] = [];
-    const n = (s: SeatUserInfo) => this.seatName(s);
-    store.addCoHostListener({
-      onCoHostRequestReceived: (inviter, info) => heard.push(`received(${n(inviter)}, ${JSON.stringify(info)})`),
-      onCoHostRequestCancelled: (inviter, invitee) => heard.push(`cancelled(${n(inviter)}, ${n(invitee)})`),
-      onCoHostRequestAccepted: (invitee) => heard.push(`accepted(${n(invitee)})`),
-      onCoHostRequestRejected: (invitee) => heard.push(`rejected(${n(invitee)})`),
-      onCoHostRequestTimeout: (inviter, invitee) => heard.push(`timeout(${n(inviter)}, ${n(invitee)})`),
-      onCoHostUserJoined: (user) => heard.push(`joined(${n(user)})`),
-      onCoHostUserLeft: (user) => heard.push(`left(${n(user)})`),
-    });
-    await this.until(() => store.feedStatus.value === "live", `${name}'s store to go live`);
-    return { store, heard, matched: 0 };
-  }
-
-  private seatName(seat: SeatUserInfo): string {
-    return this.cast.nameOf({
-      liveId: seat.liveID,
-      userId: seat.userID,
-      userName: seat.userName,
-      avatarUrl: seat.avatarURL,
-      $typeName: "cohost.v1.SeatUserInfo",
-    });
-  }
-
-  private async until(condition: () => boolean, what: string): Promise<void> {
-    const deadline = Date.now() + this.options.timeoutMs;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new ConformanceFailure(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    const client = this.client!;
+    const store = await RemoteStore.create(
+      client.channel,
+      {
+        storeId: `${this.options.prefix}-${name}${suffix}`,
+        liveId: actor.liveId,
+        serverUrl: client.serverUrl,
+        transport: client.transport,
+        token: (await hostAuthorization(this.options.credentials, actor.userId))!.slice("Bearer ".length),
+      },
+      this.options.timeoutMs,
+    );
+    const ready = await store.ready();
+    if (ready.code !== 0) throw new ConformanceFailure(`${name}'s store did not get ready: ${completionText(ready)}`);
+    return store;
   }
 
   private async step(where: string, step: Step): Promise<void> {
@@ -180,49 +205,53 @@ export class ClientCase {
     const label = `${where} (${step.by} ${step.call})`;
     if (step.by === "admin") {
       const args = Object.fromEntries(Object.entries(step.args ?? {}).map(([k, v]) => [camel(k), this.arg(k, v)]));
-      let result: CompletionHandler = { code: 0, message: "", reason: "", field: "" };
+      let outcome: { code: number; reason: string; field: string; message: string } = { code: 0, reason: "", field: "", message: "" };
       try {
         const method = { OpenRoom: "openRoom", CloseRoom: "closeRoom", GetRoom: "getRoom" }[step.call as "OpenRoom"];
         await (this.admin as unknown as Record<string, (a: object, o: object) => Promise<unknown>>)[method]!(args, this.adminHeaders());
       } catch (err) {
-        result = completionOf(err);
+        const o = outcomeOfError(err);
+        if (!o.ok)
+          outcome = { code: ConnectError.from(err).code, reason: o.details > 0 ? o.reason : "", field: o.field, message: o.message };
       }
-      return check(label, result, step.expect ?? "ok");
+      return check(label, outcome, step.expect ?? "ok");
     }
     const store = this.stores.get(step.by)?.store;
     if (!store) throw new ConformanceFailure(`${label}: ${step.by} has no store`);
     const a = (k: string) => (step.args?.[k] === undefined ? undefined : this.arg(k, step.args[k]!));
-    this.options.trace(`-> ${step.by} ${step.call} (CoHostStore)`);
-    let result: CompletionHandler;
+    const operation = this.operation(label, step, a);
+    this.options.trace(`-> ${step.by} ${step.call}`);
+    const result = await store.call(operation);
+    this.options.trace(`<- code ${result.code} ${reasonName(result)}`);
+    check(label, { code: result.code, reason: reasonName(result), field: result.field, message: result.message }, step.expect ?? "ok");
+  }
+
+  private operation(label: string, step: CallStep, a: (k: string) => unknown): Operation {
+    const text = (k: string) => String(a(k) ?? "");
     switch (step.call) {
       case "RequestHostConnection":
-        result = await store.requestHostConnection({
-          targetHostLiveID: String(a("target_host_live_id") ?? ""),
-          layoutTemplate: (a("layout_template") ?? CoHostLayoutTemplate.hostDynamicGrid) as CoHostLayoutTemplate,
-          timeout: Number(a("timeout_seconds") ?? 30),
-          extraInfo: String(a("extra_info") ?? ""),
-        });
-        break;
+        return {
+          case: "requestHostConnection",
+          value: {
+            targetHostLiveId: text("target_host_live_id"),
+            layoutTemplate: Number(a("layout_template") ?? 600),
+            timeout: Number(a("timeout_seconds") ?? 30),
+            extraInfo: text("extra_info"),
+          },
+        };
       case "CancelHostConnection":
-        result = await store.cancelHostConnection(String(a("to_host_live_id") ?? ""));
-        break;
+        return { case: "cancelHostConnection", value: { toHostLiveId: text("to_host_live_id") } };
       case "AcceptHostConnection":
-        result = await store.acceptHostConnection(String(a("from_host_live_id") ?? ""));
-        break;
+        return { case: "acceptHostConnection", value: { fromHostLiveId: text("from_host_live_id") } };
       case "RejectHostConnection":
-        result = await store.rejectHostConnection(String(a("from_host_live_id") ?? ""));
-        break;
+        return { case: "rejectHostConnection", value: { fromHostLiveId: text("from_host_live_id") } };
       case "ExitHostConnection":
-        result = await store.exitHostConnection();
-        break;
+        return { case: "exitHostConnection", value: {} };
       case "GetCoHostCandidates":
-        result = await store.getCoHostCandidates(String(a("cursor") ?? ""));
-        break;
+        return { case: "getCoHostCandidates", value: { cursor: text("cursor") } };
       default:
         throw new ConformanceFailure(`${label}: not a host call`);
     }
-    this.options.trace(`<- code ${result.code} ${result.reason}`);
-    check(label, result, step.expect ?? "ok");
   }
 
   private arg(key: string, value: Arg): unknown {
@@ -231,55 +260,73 @@ export class ClientCase {
 
   private async checkFeed(where: string, name: string, expected: ExpectedMessage[]): Promise<void> {
     const s = this.stores.get(name)!;
-    const events = expected.flatMap((m) => (m.events ?? []).map(expectedCallback));
+    const reasons = s.store.has(Feature.EVENT_REASONS);
+    const events = expected.flatMap((m) => (m.events ?? []).map((e) => expectedCallback(e, reasons)));
     const last = expected.at(-1);
-    const wantState = last ? expectedState(last.state ?? {}) : undefined;
-    const done = () => s.heard.length >= s.matched + events.length && (wantState === undefined || this.state(s.store) === wantState);
-    const deadline = Date.now() + this.options.timeoutMs;
-    while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    const got = s.heard.slice(s.matched, s.matched + events.length);
+    const wantState = last ? this.expectedState(last.state ?? {}, s.store) : undefined;
+    const done = () =>
+      s.store.heard.length >= s.matched + events.length &&
+      (wantState === undefined || this.stateText(s.store.latest, s.store) === wantState);
+    await s.store
+      .until(done, `${name}'s store to hear ${events.length} callback(s) and show the expected state`, this.options.timeoutMs)
+      .catch(() => {});
+    const got = s.store.heard.slice(s.matched, s.matched + events.length).map((h) => this.render(h, s.store));
     if (got.join("; ") !== events.join("; ")) {
       throw new ConformanceFailure(
         `${where}: ${name}'s listener\n  expected: ${events.join("; ") || "(none)"}\n  actual:   ${got.join("; ") || "(none)"}`,
       );
     }
     s.matched += events.length;
-    if (wantState !== undefined && this.state(s.store) !== wantState) {
-      throw new ConformanceFailure(`${where}: ${name}'s coHostState\n  expected: ${wantState}\n  actual:   ${this.state(s.store)}`);
+    if (wantState !== undefined && this.stateText(s.store.latest, s.store) !== wantState) {
+      throw new ConformanceFailure(
+        `${where}: ${name}'s coHostState\n  expected: ${wantState}\n  actual:   ${this.stateText(s.store.latest, s.store)}`,
+      );
     }
-    if (last?.room_closed) await this.until(() => s.store.feedStatus.value === "closed", `${name}'s store to see its room closed`);
+    if (last?.room_closed && s.store.has(Feature.FEED_STATUS))
+      await s.store.until(() => s.store.feedStatus === FeedStatus.CLOSED, `${name}'s store to see its room closed`, this.options.timeoutMs);
   }
 
-  private state(store: CoHostStore): string {
-    const s = store.coHostState;
-    return [
-      `status=${s.coHostStatus.value === CoHostStatus.connected ? "connected" : "disconnected"}`,
-      `connected=[${s.connected.value.map((x) => this.seatName(x)).join(",")}]`,
-      `invitees=[${s.invitees.value.map((x) => this.seatName(x)).join(",")}]`,
-      `applicant=${s.applicant.value ? this.seatName(s.applicant.value) : "-"}`,
-    ].join(" ");
+  /** The store's values in the wire case's rendering; the layout only when the client shows it. */
+  private stateText(s: StoreState, store: RemoteStore): string {
+    const text = renderState(
+      create(CoHostStateSchema, {
+        status: s.coHostStatus,
+        connected: s.connected,
+        invitees: s.invitees,
+        applicant: s.applicant,
+        layoutTemplate: s.layoutTemplate,
+      }),
+      this.cast,
+    );
+    return store.has(Feature.CONNECTION_LAYOUT) ? text : text.replace(/ layout=\S+$/, "");
+  }
+
+  private expectedState(spec: Parameters<typeof renderExpectedState>[0], store: RemoteStore): string {
+    const text = renderExpectedState(spec);
+    return store.has(Feature.CONNECTION_LAYOUT) ? text : text.replace(/ layout=\S+$/, "");
+  }
+
+  private render(h: Heard, store: RemoteStore): string {
+    return renderHeard(h, this.cast, store.has(Feature.EVENT_REASONS));
   }
 
   private async snapshot(where: string, step: SnapshotStep): Promise<void> {
-    const fresh = await this.newStore(step.snapshot.actor);
-    try {
-      const want = expectedState(step.snapshot.state);
-      if (this.state(fresh.store) !== want)
-        throw new ConformanceFailure(`${where}: a new store's state\n  expected: ${want}\n  actual:   ${this.state(fresh.store)}`);
-    } finally {
-      fresh.store.dispose();
-    }
+    const fresh = await this.newStore(step.snapshot.actor, `-snapshot${this.extraStores.length}`);
+    this.extraStores.push(fresh);
+    const want = this.expectedState(step.snapshot.state, fresh);
+    const actual = this.stateText(fresh.latest, fresh);
+    if (actual !== want) throw new ConformanceFailure(`${where}: a new store's state\n  expected: ${want}\n  actual:   ${actual}`);
   }
 
   private async page(where: string, step: PageStep): Promise<void> {
     const { by, include, exclude } = step.page_candidates;
     const store = this.stores.get(by)!.store;
-    let result = await store.getCoHostCandidates("");
-    for (let i = 0; result.code === 0 && store.coHostState.candidatesCursor.value !== "" && i < 10_000; i++) {
-      result = await store.getCoHostCandidates(store.coHostState.candidatesCursor.value);
+    let result = await store.call({ case: "getCoHostCandidates", value: { cursor: "" } });
+    for (let i = 0; result.code === 0 && store.latest.candidatesCursor !== "" && i < 10_000; i++) {
+      result = await store.call({ case: "getCoHostCandidates", value: { cursor: store.latest.candidatesCursor } });
     }
-    check(where, result, "ok");
-    const seen = store.coHostState.candidates.value.map((c) => c.liveID);
+    check(where, { code: result.code, reason: reasonName(result), field: result.field, message: result.message }, "ok");
+    const seen = store.latest.candidates.map((c) => c.liveId);
     for (const name of include) {
       const count = seen.filter((id) => id === this.cast.actor(name).liveId).length;
       if (count !== 1) throw new ConformanceFailure(`${where}: ${name} is in candidates ${count} times, expected once`);
@@ -293,7 +340,15 @@ function camel(field: string): string {
   return field.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-function check(where: string, result: CompletionHandler, expected: "ok" | Outcome): void {
+function reasonName(c: Completion): string {
+  return c.reason === 0 ? "" : (CoHostErrorReasonSchema.values.find((v) => v.number === c.reason)?.localName ?? String(c.reason));
+}
+
+function completionText(c: Completion): string {
+  return `${codeName(c.code as Code)}/${reasonName(c)}: ${c.message}`;
+}
+
+function check(where: string, result: { code: number; reason: string; field: string; message: string }, expected: "ok" | Outcome): void {
   if (expected === "ok") {
     if (result.code !== 0)
       throw new ConformanceFailure(`${where}: expected code 0, got ${codeName(result.code as Code)}/${result.reason}: ${result.message}`);
@@ -307,39 +362,19 @@ function check(where: string, result: CompletionHandler, expected: "ok" | Outcom
   }
 }
 
-/** The callback an expected event becomes, with the arguments Tencent's listener passes. */
-function expectedCallback(spec: EventSpec): string {
+/** The callback an expected event becomes, with the arguments Tencent's listener passes (plus the reason when the client reports it). */
+function expectedCallback(spec: EventSpec, reasons: boolean): string {
+  const r = (reason: string) => (reasons ? `, ${reason}` : "");
   if ("request_received" in spec) {
     const info = spec.request_received.extension_info;
     const text = typeof info === "object" ? info.repeat.repeat(info.count) : (info ?? "");
     return `received(${spec.request_received.inviter}, ${JSON.stringify(text)})`;
   }
-  if ("request_cancelled" in spec) return `cancelled(${spec.request_cancelled.inviter}, ${spec.request_cancelled.invitee})`;
+  if ("request_cancelled" in spec)
+    return `cancelled(${spec.request_cancelled.inviter}, ${spec.request_cancelled.invitee}${r(spec.request_cancelled.reason)})`;
   if ("request_accepted" in spec) return `accepted(${spec.request_accepted})`;
-  if ("request_rejected" in spec) return `rejected(${spec.request_rejected.invitee})`;
+  if ("request_rejected" in spec) return `rejected(${spec.request_rejected.invitee}${r(spec.request_rejected.reason)})`;
   if ("request_timeout" in spec) return `timeout(${spec.request_timeout.inviter}, ${spec.request_timeout.invitee})`;
   if ("user_joined" in spec) return `joined(${spec.user_joined})`;
-  return `left(${spec.user_left.user})`;
-}
-
-function expectedState(spec: StateSpec): string {
-  const connected = spec.connected ?? [];
-  return [
-    `status=${connected.length > 0 ? "connected" : "disconnected"}`,
-    `connected=[${connected.join(",")}]`,
-    `invitees=[${(spec.invitees ?? []).join(",")}]`,
-    `applicant=${spec.applicant ?? "-"}`,
-  ].join(" ");
-}
-
-/** An admin call's failure in the shape of a CompletionHandler, to check it like the store's results. */
-function completionOf(err: unknown): CompletionHandler {
-  const outcome = outcomeOfError(err);
-  if (outcome.ok) throw new Error("unreachable: an error has no ok outcome");
-  return {
-    code: ConnectError.from(err).code,
-    message: outcome.message,
-    reason: outcome.details > 0 ? outcome.reason : "",
-    field: outcome.field,
-  };
+  return `left(${spec.user_left.user}${r(spec.user_left.reason)})`;
 }

@@ -16,6 +16,14 @@ export {
   type HttpVersion,
   type SuiteCase,
 } from "./runner.js";
+export { clientNotApplicable } from "./runner.js";
+export {
+  runClientConformance,
+  faultCases,
+  type ClientRunOptions,
+  type ClientRunReport,
+  type TransportChoice,
+} from "./client-runner/run.js";
 export { formatSummary, junitXml } from "./report.js";
 export { readKnownFailing } from "./known-failing.js";
 export { loadCaseFiles } from "./load-cases.js";
