@@ -39,12 +39,23 @@ export type FeedWait = "reached" | "closed" | "disposed" | "timeout";
 const FIRST_MESSAGE_TIMEOUT_MS = 30_000;
 
 /**
- * Refusals that name the room or the caller, not the connection: resuming
- * cannot change them (the room is closed, the user is not its host, the
- * request is malformed, the server has no feed). UNAUTHENTICATED joins them
- * when a freshly refreshed token is refused too.
+ * Ends of a stream a resume can get past (the spec's WatchCoHost comment):
+ * the server going away or failing, a network error (connect-node reports a
+ * reset connection as ABORTED, a code no refusal of the spec uses), a
+ * stream our watchdog cancelled as dead. UNAUTHENTICATED is retried once
+ * with a refreshed token. Every other code closes the feed for good: NOT_FOUND means the
+ * room was closed (also while we were away), and any other refusal would
+ * come back the same.
  */
-const TERMINAL_CODES: ReadonlySet<Code> = new Set([Code.NotFound, Code.PermissionDenied, Code.InvalidArgument, Code.Unimplemented]);
+const RESUMABLE_CODES: ReadonlySet<Code> = new Set([
+  Code.Unavailable,
+  Code.DeadlineExceeded,
+  Code.Internal,
+  Code.Unknown,
+  Code.ResourceExhausted,
+  Code.Canceled,
+  Code.Aborted,
+]);
 
 export class RoomFeed {
   private position: FeedPosition | undefined;
@@ -151,11 +162,8 @@ export class RoomFeed {
         if (this.disposed.signal.aborted) break;
         const error = ConnectError.from(err);
         this.handlers.error(error);
-        if (TERMINAL_CODES.has(error.code) || (error.code === Code.Unauthenticated && refreshed)) {
-          this.ended = { kind: "refused", error };
-        } else if (error.code === Code.Unauthenticated) {
-          refreshToken = true;
-        }
+        if (error.code === Code.Unauthenticated && !refreshed) refreshToken = true;
+        else if (!RESUMABLE_CODES.has(error.code)) this.ended = { kind: "refused", error };
       } finally {
         clearTimeout(watchdog);
         this.disposed.signal.removeEventListener("abort", stop);

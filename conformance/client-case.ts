@@ -3,9 +3,8 @@
 // default, or any client's driver. The store's values and listener
 // callbacks must follow the same expected feeds as the wire case, and its
 // CompletionHandler the same outcomes.
-import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
-import { CoHostErrorReasonSchema, CoHostStateSchema, RoomAdminService } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
+import { CoHostErrorReasonSchema, RoomAdminService } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import {
   Feature,
   FeedStatus,
@@ -16,9 +15,9 @@ import {
   type Transport as StoreTransport,
 } from "@cohost-kit/spec/cohost/clientrunner/v1/client_runner_pb.js";
 import { DriverChannel, inProcessDriver } from "./client-runner/driver-channel.js";
-import { RemoteStore, renderHeard, type Heard, type Operation } from "./client-runner/remote-store.js";
+import { layoutIf, RemoteStore, renderHeard, renderStoreState, type Heard, type Operation } from "./client-runner/remote-store.js";
 import { adminAuthorization, hostAuthorization, type Credentials } from "./credentials.js";
-import { Cast, renderExpectedState, renderState } from "./expectations.js";
+import { Cast, renderExpectedState } from "./expectations.js";
 import { ConformanceFailure, withTimeout } from "./feed-watcher.js";
 import { resolveArg } from "./args.js";
 import {
@@ -286,24 +285,12 @@ export class ClientCase {
       await s.store.until(() => s.store.feedStatus === FeedStatus.CLOSED, `${name}'s store to see its room closed`, this.options.timeoutMs);
   }
 
-  /** The store's values in the wire case's rendering; the layout only when the client shows it. */
   private stateText(s: StoreState, store: RemoteStore): string {
-    const text = renderState(
-      create(CoHostStateSchema, {
-        status: s.coHostStatus,
-        connected: s.connected,
-        invitees: s.invitees,
-        applicant: s.applicant,
-        layoutTemplate: s.layoutTemplate,
-      }),
-      this.cast,
-    );
-    return store.has(Feature.CONNECTION_LAYOUT) ? text : text.replace(/ layout=\S+$/, "");
+    return renderStoreState(s, this.cast, store.has(Feature.CONNECTION_LAYOUT));
   }
 
   private expectedState(spec: Parameters<typeof renderExpectedState>[0], store: RemoteStore): string {
-    const text = renderExpectedState(spec);
-    return store.has(Feature.CONNECTION_LAYOUT) ? text : text.replace(/ layout=\S+$/, "");
+    return layoutIf(renderExpectedState(spec), store.has(Feature.CONNECTION_LAYOUT));
   }
 
   private render(h: Heard, store: RemoteStore): string {

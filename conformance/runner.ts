@@ -4,10 +4,11 @@ import { randomBytes } from "node:crypto";
 import type { Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import type { Credentials } from "./credentials.js";
-import { ConformanceFailure, withTimeout } from "./feed-watcher.js";
+import { withTimeout } from "./feed-watcher.js";
 import { codedCases } from "./coded/cases.js";
 import { generatedCases } from "./generated/families.js";
 import { loadCaseFiles } from "./load-cases.js";
+import { caseResult, errorText } from "./case-result.js";
 import { ClientCase, clientInapplicable } from "./client-case.js";
 import { WireCase } from "./wire-case.js";
 
@@ -239,25 +240,14 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         });
         await withTimeout(running, options.caseTimeoutMs ?? 180_000, "the case to finish");
       } catch (err) {
-        error = err instanceof ConformanceFailure ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+        error = errorText(err);
       }
-      const known = matchesAny(name, options.knownFailing);
-      const outcome: CaseOutcome = known ? (error ? "known-failing" : "unexpected-pass") : error ? "failed" : "passed";
-      const result: CaseResult = {
-        name,
-        permutation: permutation.name,
-        family: c.family,
-        caseName: c.name,
-        rules: c.rules,
-        outcome,
-        durationMs: Date.now() - t0,
-        ...(outcome === "unexpected-pass"
-          ? { error: "listed as known-failing but passed: remove it from the list" }
-          : error
-            ? { error }
-            : {}),
-        ...(options.trace && error ? { trace } : {}),
-      };
+      const result = caseResult(
+        { name, permutation: permutation.name, family: c.family, caseName: c.name, rules: c.rules, durationMs: Date.now() - t0 },
+        error,
+        matchesAny(name, options.knownFailing),
+        options.trace ? trace : undefined,
+      );
       results[index] = result;
       done++;
       options.onResult?.(result, done, selected.length);

@@ -1,65 +1,35 @@
 // The same CoHostStore code in a real browser: a page built with Vite uses
 // @connectrpc/connect-web against the reference server (another origin, so
 // CORS is exercised), driven by playwright-core in Debian's Chromium.
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
-import { extname, join, normalize } from "node:path";
+import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser } from "playwright-core";
-import { build } from "vite";
+import type { Browser } from "playwright-core";
+import { buildAndServePage, launchChromium, type ServedPage } from "./support/browser-harness.js";
 import { tempDirs } from "./support/temp-dirs.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintHostToken, systemClock, type CoHostServer } from "@cohost-kit/server";
 import { Clients, newServer, TEST_SECRET, transportFor } from "@cohost-kit/server/testing";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const tempDir = tempDirs("cohost-page-");
 const pageRoot = fileURLToPath(new URL("./browser-page", import.meta.url));
 
 let server: CoHostServer;
 let serverUrl: string;
-let pageServer: http.Server;
+let served: ServedPage;
 let pageUrl: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH; .ci/run installs it`);
-  }
+  browser = await launchChromium();
   server = newServer();
   serverUrl = (await server.listen({ port: 0, host: "127.0.0.1" })).url;
-  const outDir = tempDir();
-  await build({ root: pageRoot, logLevel: "warn", build: { outDir, emptyOutDir: true, target: "es2022" } });
-  pageServer = http.createServer((req, res) => {
-    const path = normalize(new URL(req.url ?? "/", "http://x").pathname).replace(/^(\.\.[/\\])+/, "");
-    const file = join(outDir, path === "/" ? "index.html" : path);
-    if (!file.startsWith(outDir) || !existsSync(file)) return void res.writeHead(404).end();
-    const type = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css" }[extname(file)] ?? "application/octet-stream";
-    res.writeHead(200, { "content-type": type }).end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => pageServer.listen(0, "127.0.0.1", resolve));
-  pageUrl = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}/`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  served = await buildAndServePage(pageRoot, tempDir());
+  pageUrl = served.url;
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (pageServer) {
-    pageServer.closeAllConnections();
-    await new Promise((r) => pageServer.close(r));
-  }
+  await served?.close();
   await server?.close(50);
 });
 

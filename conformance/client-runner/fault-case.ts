@@ -15,7 +15,7 @@ import { Cast, renderState } from "../expectations.js";
 import { ConformanceFailure } from "../feed-watcher.js";
 import type { DriverChannel } from "./driver-channel.js";
 import { FaultMessages, type StateParts } from "./fault-messages.js";
-import { RemoteStore, renderHeard } from "./remote-store.js";
+import { layoutIf, RemoteStore, renderHeard, renderStoreState } from "./remote-store.js";
 import { ScriptedServer } from "./scripted-server.js";
 
 export interface FaultCase {
@@ -131,22 +131,11 @@ export class FaultTest {
 
   /** A state as reports show it; the layout only when the client shows it. */
   stateText(s: StoreState): string {
-    const text = renderState(
-      create(CoHostStateSchema, {
-        status: s.coHostStatus,
-        connected: s.connected,
-        invitees: s.invitees,
-        applicant: s.applicant,
-        layoutTemplate: s.layoutTemplate,
-      }),
-      this.cast,
-    );
-    return this.has(Feature.CONNECTION_LAYOUT) ? text : text.replace(/ layout=\S+$/, "");
+    return renderStoreState(s, this.cast, this.has(Feature.CONNECTION_LAYOUT));
   }
 
   expectedText(parts: StateParts = {}): string {
-    const text = renderState(create(CoHostStateSchema, this.m.state(parts)), this.cast);
-    return this.has(Feature.CONNECTION_LAYOUT) ? text : text.replace(/ layout=\S+$/, "");
+    return layoutIf(renderState(create(CoHostStateSchema, this.m.state(parts)), this.cast), this.has(Feature.CONNECTION_LAYOUT));
   }
 
   /** Waits until the store shows `parts`, then reads its values to be sure. */

@@ -5,6 +5,7 @@ import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import {
   CancelReasonSchema,
   CoHostLayoutTemplate,
+  CoHostStateSchema,
   CoHostStatus,
   LeaveReasonSchema,
   RejectReasonSchema,
@@ -22,7 +23,7 @@ import {
   type StoreState,
   type Transport,
 } from "@cohost-kit/spec/cohost/clientrunner/v1/client_runner_pb.js";
-import type { Cast } from "../expectations.js";
+import { renderState, type Cast } from "../expectations.js";
 import { ConformanceFailure } from "../feed-watcher.js";
 import type { DriverChannel, Ordered } from "./driver-channel.js";
 import { ProtocolError } from "./protocol.js";
@@ -215,4 +216,21 @@ export function renderHeard(h: Heard, cast: Cast, withReasons: boolean): string 
   if (h.extensionInfo !== undefined) args.push(JSON.stringify(h.extensionInfo));
   if (h.reason !== undefined && withReasons) args.push(h.reason || "(no reason)");
   return `${h.callback}(${args.join(", ")})`;
+}
+
+/** A store's values in the wire cases' rendering of a state; the layout only when the client shows it. */
+export function renderStoreState(s: StoreState, cast: Cast, withLayout: boolean): string {
+  const state = create(CoHostStateSchema, {
+    status: s.coHostStatus,
+    connected: s.connected,
+    invitees: s.invitees,
+    applicant: s.applicant,
+    layoutTemplate: s.layoutTemplate,
+  });
+  return layoutIf(renderState(state, cast), withLayout);
+}
+
+/** A rendered state without its layout part, unless the client shows layouts. */
+export function layoutIf(rendered: string, withLayout: boolean): string {
+  return withLayout ? rendered : rendered.replace(/ layout=\S+$/, "");
 }

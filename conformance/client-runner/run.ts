@@ -6,9 +6,10 @@ import { createConnectTransport } from "@connectrpc/connect-node";
 import { HttpVersion, Protocol, type Transport } from "@cohost-kit/spec/cohost/clientrunner/v1/client_runner_pb.js";
 import { ClientCase, clientInapplicable } from "../client-case.js";
 import type { Credentials } from "../credentials.js";
-import { ConformanceFailure, withTimeout } from "../feed-watcher.js";
+import { caseResult, errorText } from "../case-result.js";
+import { withTimeout } from "../feed-watcher.js";
 import { loadCaseFiles } from "../load-cases.js";
-import { matchesAny, tally, type CaseOutcome, type CaseResult, type ConformanceReport } from "../runner.js";
+import { matchesAny, tally, type CaseResult, type ConformanceReport } from "../runner.js";
 import { callFaultCases } from "./call-fault-cases.js";
 import { DriverChannel, spawnDriver, type DriverPipe } from "./driver-channel.js";
 import { FaultTest, type FaultCase } from "./fault-case.js";
@@ -68,7 +69,8 @@ export async function runClientConformance(options: ClientRunOptions): Promise<C
   const pipe = options.pipe ?? spawnDriver(options.command!);
   let channel: DriverChannel;
   try {
-    channel = await DriverChannel.open(pipe, "cohost-conformance 0.2.0", Math.max(timeoutMs, 30_000));
+    // Generous: a driver may build and launch a browser before it answers.
+    channel = await DriverChannel.open(pipe, "cohost-conformance 0.2.0", Math.max(timeoutMs, 120_000));
   } catch (err) {
     await pipe.close(1_000);
     const stderr = pipe.stderrTail().trim();
@@ -184,29 +186,18 @@ async function runPool(
         });
         await withTimeout(running, options.caseTimeoutMs ?? 120_000, "the case to finish");
       } catch (err) {
-        error = err instanceof ConformanceFailure ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+        error = errorText(err);
         if (err instanceof ProtocolError || channel.failure) {
           const stderr = channel.pipe.stderrTail().trim();
           if (stderr) error += `\ndriver stderr (last lines):\n${stderr.split("\n").slice(-20).join("\n")}`;
         }
       }
-      const known = matchesAny(name, options.knownFailing);
-      const outcome: CaseOutcome = known ? (error ? "known-failing" : "unexpected-pass") : error ? "failed" : "passed";
-      results[index] = {
-        name,
-        permutation,
-        family: c.family,
-        caseName: c.name,
-        rules: c.rules,
-        outcome,
-        durationMs: Date.now() - t0,
-        ...(outcome === "unexpected-pass"
-          ? { error: "listed as known-failing but passed: remove it from the list" }
-          : error
-            ? { error }
-            : {}),
-        ...(options.trace && error ? { trace } : {}),
-      };
+      results[index] = caseResult(
+        { name, permutation, family: c.family, caseName: c.name, rules: c.rules, durationMs: Date.now() - t0 },
+        error,
+        matchesAny(name, options.knownFailing),
+        options.trace ? trace : undefined,
+      );
       options.onResult?.(results[index]!, ++done, selected.length);
     }
   };
