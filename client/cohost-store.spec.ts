@@ -124,11 +124,14 @@ describe("ready() (finding 6)", () => {
 });
 
 describe("retries keep their request_id (finding 6)", () => {
-  it("retries DEADLINE_EXCEEDED from the server once, with the same request_id", async () => {
+  it.each([
+    ["DEADLINE_EXCEEDED from the server", Code.DeadlineExceeded],
+    ["a reset connection (ABORTED in connect-node)", Code.Aborted],
+  ])("retries %s once, with the same request_id", async (_what, code) => {
     const { fake, stream } = manualFeed();
     let attempts = 0;
     fake.on("acceptHostConnection", () => {
-      if (++attempts === 1) throw new ConnectError("upstream deadline", Code.DeadlineExceeded);
+      if (++attempts === 1) throw new ConnectError("may or may not have been applied", code);
       stream().send(change("e1", 2, { connected: ["x", "self"] }));
       return { position: { epoch: "e1", sequence: 2n } };
     });

@@ -250,7 +250,8 @@ export class CoHostStore {
 
   /**
    * One call with the current token; retried once with a refreshed token
-   * after UNAUTHENTICATED, and once after UNAVAILABLE or DEADLINE_EXCEEDED.
+   * after UNAUTHENTICATED, and once after UNAVAILABLE, DEADLINE_EXCEEDED or
+   * a network error.
    * Mutations carry one request_id across the retry, so the server acts at
    * most once (R18).
    */
@@ -264,7 +265,8 @@ export class CoHostStore {
     } catch (err) {
       const error = ConnectError.from(err);
       if (error.code === Code.Unauthenticated) return call(await options(true));
-      if (error.code === Code.Unavailable || error.code === Code.DeadlineExceeded) {
+      // May or may not have been applied (the spec's retry convention); connect-node reports a reset connection as ABORTED.
+      if (error.code === Code.Unavailable || error.code === Code.DeadlineExceeded || error.code === Code.Aborted) {
         await new Promise((r) => setTimeout(r, 200));
         return call(await options(false));
       }

@@ -15,7 +15,15 @@ import {
   type Transport as StoreTransport,
 } from "@cohost-kit/spec/cohost/clientrunner/v1/client_runner_pb.js";
 import { DriverChannel, inProcessDriver } from "./client-runner/driver-channel.js";
-import { layoutIf, RemoteStore, renderHeard, renderStoreState, type Heard, type Operation } from "./client-runner/remote-store.js";
+import {
+  layoutIf,
+  onlyTimeouts,
+  RemoteStore,
+  renderHeard,
+  renderStoreState,
+  type Heard,
+  type Operation,
+} from "./client-runner/remote-store.js";
 import { adminAuthorization, hostAuthorization, type Credentials } from "./credentials.js";
 import { Cast, renderExpectedState } from "./expectations.js";
 import { ConformanceFailure, withTimeout } from "./feed-watcher.js";
@@ -268,7 +276,7 @@ export class ClientCase {
       (wantState === undefined || this.stateText(s.store.latest, s.store) === wantState);
     await s.store
       .until(done, `${name}'s store to hear ${events.length} callback(s) and show the expected state`, this.options.timeoutMs)
-      .catch(() => {});
+      .catch(onlyTimeouts);
     const got = s.store.heard.slice(s.matched, s.matched + events.length).map((h) => this.render(h, s.store));
     if (got.join("; ") !== events.join("; ")) {
       throw new ConformanceFailure(

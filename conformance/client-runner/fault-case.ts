@@ -15,7 +15,7 @@ import { Cast, renderState } from "../expectations.js";
 import { ConformanceFailure } from "../feed-watcher.js";
 import type { DriverChannel } from "./driver-channel.js";
 import { FaultMessages, type StateParts } from "./fault-messages.js";
-import { layoutIf, RemoteStore, renderHeard, renderStoreState } from "./remote-store.js";
+import { layoutIf, onlyTimeouts, RemoteStore, renderHeard, renderStoreState } from "./remote-store.js";
 import { ScriptedServer } from "./scripted-server.js";
 
 export interface FaultCase {
@@ -121,7 +121,7 @@ export class FaultTest {
 
   /** Waits for `expected.length` callbacks and compares them. */
   async expectHeard(expected: string[], where = "the listener"): Promise<void> {
-    await this.until(() => this.store.heard.length >= expected.length, `${expected.length} callback(s)`).catch(() => {});
+    await this.until(() => this.store.heard.length >= expected.length, `${expected.length} callback(s)`).catch(onlyTimeouts);
     const reasons = this.has(Feature.EVENT_REASONS);
     const want = expected.map((e) => (reasons ? e : e.replace(/, [A-Z_]+\)$/, ")")));
     const got = this.heard();
@@ -141,7 +141,7 @@ export class FaultTest {
   /** Waits until the store shows `parts`, then reads its values to be sure. */
   async expectState(parts: StateParts, where = "coHostState"): Promise<void> {
     const want = this.expectedText(parts);
-    await this.until(() => this.stateText(this.store.latest) === want, `the state ${want}`).catch(() => {});
+    await this.until(() => this.stateText(this.store.latest) === want, `the state ${want}`).catch(onlyTimeouts);
     const actual = this.stateText(await this.store.state());
     if (actual !== want) throw new ConformanceFailure(`${where}\n  expected: ${want}\n  actual:   ${actual}`);
   }
