@@ -19,6 +19,8 @@ export interface ServerConfig {
   idempotencyTtlMs: number;
   /** request_ids remembered per user (R18); a user's oldest are forgotten first. */
   idempotencyPerUser: number;
+  /** Longest wait for any Redis command; calls that need Redis fail UNAVAILABLE after about this long. */
+  storeTimeoutMs: number;
   replayLimit: number;
   corsOrigins: string[];
   logLevel: LogLevel;
@@ -101,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     },
     idempotencyTtlMs: number("COHOST_IDEMPOTENCY_TTL_SECONDS", 600, 600, 86_400) * 1000,
     idempotencyPerUser: number("COHOST_IDEMPOTENCY_PER_USER", 1_000, 100, 1e6),
+    storeTimeoutMs: number("COHOST_STORE_TIMEOUT_MS", 2_000, 100, 60_000),
     replayLimit: number("COHOST_REPLAY_LIMIT", 256, 256, 100_000),
     corsOrigins: (env.COHOST_CORS_ORIGINS ?? "*")
       .split(",")

@@ -23,7 +23,8 @@ export abstract class BufferedTransaction implements Transaction {
   readonly deadlines = new Map<string, number | null>();
   readonly feed: [string, WatchCoHostResponse][] = [];
 
-  constructor(readonly now: number) {}
+  /** The store's time for this transition (the Redis store reads it from Redis). */
+  abstract readonly now: number;
 
   protected abstract storedRoom(liveId: string): RoomRecord | undefined;
   protected abstract storedConnection(id: string): ConnectionRecord | undefined;

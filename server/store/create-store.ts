@@ -21,6 +21,8 @@ export async function createStore(
     prefix: config.store.prefix,
     clock,
     replayLimit: config.replayLimit,
+    timeoutMs: config.storeTimeoutMs,
+    idempotencyPerUser: config.idempotencyPerUser,
     logger,
     metrics,
   });

@@ -184,10 +184,10 @@ export class MemoryStore implements StateStore, FeedBus {
 /** Reads through to the in-memory maps. */
 class MemoryTransaction extends BufferedTransaction {
   constructor(
-    now: number,
+    readonly now: number,
     private readonly store: MemoryStore,
   ) {
-    super(now);
+    super();
   }
 
   protected storedRoom(liveId: string): RoomRecord | undefined {

@@ -2,33 +2,25 @@
 // lag, transaction attempts, conflicts, round trips, store-wide gauges),
 // and its logs when Redis goes away and comes back (one line each way, no
 // stray ioredis output). The outage test runs its own redis-server.
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import * as net from "node:net";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { Redis } from "ioredis";
+import { type Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { CoHostLayoutTemplate } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { createLogger } from "../logger.js";
 import { PrometheusMetrics } from "../metrics/prometheus-metrics.js";
 import type { CoHostServer } from "../server.js";
 import { parseMetrics } from "../testing/metrics-text.js";
+import { OwnRedis } from "../testing/own-redis.js";
 import { Clients, newServer } from "../testing/service-harness.js";
+import { connectSharedRedis, REDIS_URL } from "../testing/shared-redis.js";
 import { RedisStore } from "./redis-store.js";
 
-const REDIS_URL = process.env.COHOST_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const GRID = CoHostLayoutTemplate.HOST_DYNAMIC_GRID;
 
 let admin: Redis;
 beforeAll(async () => {
-  admin = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await admin.connect();
-  } catch (err) {
-    throw new Error(
-      `Redis is not reachable at ${REDIS_URL} (${String(err)}): start redis-server (.ci/run does) or set COHOST_TEST_REDIS_URL`,
-    );
-  }
+  admin = await connectSharedRedis();
 });
 afterAll(async () => {
   await admin?.quit();
@@ -132,57 +124,10 @@ describe("Redis store metrics", () => {
   });
 });
 
-/** A redis-server of this test's own, on a free port, that it can stop and start again. */
-class OwnRedis {
-  private child: ChildProcess | undefined;
-  constructor(readonly port: number) {}
-
-  static async start(): Promise<OwnRedis> {
-    const port = await new Promise<number>((resolve) => {
-      const probe = net.createServer().listen(0, "127.0.0.1", () => {
-        const { port } = probe.address() as net.AddressInfo;
-        probe.close(() => resolve(port));
-      });
-    });
-    const redis = new OwnRedis(port);
-    await redis.up();
-    return redis;
-  }
-
-  get url() {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  async up(): Promise<void> {
-    this.child = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-      stdio: "ignore",
-    });
-    const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on("error", () => {});
-    await until(
-      async () =>
-        (await probe.connect().then(
-          () => probe.ping(),
-          () => "",
-        )) === "PONG",
-      "redis-server to start",
-    );
-    probe.disconnect();
-  }
-
-  async down(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGKILL");
-    await exited;
-  }
-}
-
 describe("Redis outage", () => {
   let redis: OwnRedis | undefined;
   afterEach(async () => {
-    await redis?.down();
+    await redis?.stop();
   });
 
   it(
@@ -195,7 +140,7 @@ describe("Redis outage", () => {
       const stray = vi.spyOn(console, "error");
       const x = await instance("cohost-outage:", redis.url, logger);
       await x.clients.openRoom("a");
-      await redis.down();
+      await redis.kill();
       const failures: Code[] = [];
       for (let i = 0; i < 3; i++) {
         await x.clients.admin
@@ -204,7 +149,7 @@ describe("Redis outage", () => {
       }
       expect(failures).toEqual([Code.Unavailable, Code.Unavailable, Code.Unavailable]);
       expect((await storeAnswers(x.server)).healthy).toBe(false);
-      await redis.up();
+      await redis.restart();
       await until(async () => (await storeAnswers(x.server)).healthy, "the store to answer again");
       await x.clients.openRoom("b");
       const outage = lines.filter((l) => l.msg === "store unavailable");

@@ -3,27 +3,19 @@
 // Redis and one key prefix. Redis must be running; these tests fail, never
 // skip, when it is not.
 import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
+import { type Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CoHostLayoutTemplate } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import type { CoHostServer } from "../server.js";
 import { Clients, newServer } from "../testing/service-harness.js";
+import { connectSharedRedis, REDIS_URL } from "../testing/shared-redis.js";
 import { RedisStore } from "./redis-store.js";
 
-export const REDIS_URL = process.env.COHOST_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const GRID = CoHostLayoutTemplate.HOST_DYNAMIC_GRID;
 
 let admin: Redis;
 beforeAll(async () => {
-  admin = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await admin.connect();
-    await admin.ping();
-  } catch (err) {
-    throw new Error(
-      `Redis is not reachable at ${REDIS_URL} (${String(err)}): start redis-server (.ci/run does) or set COHOST_TEST_REDIS_URL`,
-    );
-  }
+  admin = await connectSharedRedis();
 });
 afterAll(async () => {
   await admin?.quit();

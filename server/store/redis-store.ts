@@ -3,10 +3,17 @@
 // store only makes each transition atomic across instances with optimistic
 // transactions (WATCH every key the transition read, then MULTI/EXEC; on a
 // conflict run it again), so two instances racing on the same rooms can
-// never both win (R9, R20).
+// never both win (R9, R20). A transition that only reads is validated the
+// same way (an empty EXEC), so what it returns was true at one moment.
+//
+// Time is Redis's: each transition runs at the TIME Redis reported with its
+// reads, and due deadlines are found by Redis's clock, so an instance whose
+// own clock is off neither fires requests early nor stamps wrong deadlines.
+// Every Redis command has a timeout (calls then fail UNAVAILABLE), and a
+// commit checks Redis's clock against its deadline before it writes.
 import { createHash } from "node:crypto";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { WatchCoHostResponseSchema, type WatchCoHostResponse } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { systemClock, type Clock, type Scheduler } from "../clock.js";
 import type { ConnectionRecord, HostInfo, RoomRecord } from "../engine/records.js";
@@ -14,19 +21,27 @@ import type { IdempotencyRecord, Transaction } from "../engine/transaction.js";
 import { silentLogger, type Logger } from "../logger.js";
 import { noMetrics, type StoreCensus, type StoreMetrics } from "../metrics/server-metrics.js";
 import { BufferedTransaction } from "./buffered-transaction.js";
-import type { StateStore, FeedBus, FeedListener } from "./state-store.js";
+import { commitCommand, timeToMs, type CommitOp } from "./redis-commit.js";
+import { RedisFeeds, TIMED } from "./redis-feeds.js";
+import { quit, RedisPool, redisConnection } from "./redis-pool.js";
+import type { FeedBus, FeedListener, StateStore, TransactionHint } from "./state-store.js";
 import { OutageLog, StoreUnavailableError } from "./store-outage.js";
 
 export interface RedisStoreOptions {
   url: string;
   /** Prefix of every key and channel, so several deployments or test runs share one Redis. */
   prefix: string;
+  /** Schedules this instance's looks at the deadline index (what is due is decided by Redis's clock). */
   clock?: Clock & Scheduler;
   replayLimit?: number;
   /** Connections for concurrent transactions (WATCH is per connection). */
   poolSize?: number;
   /** Longest wait between two looks at the deadline index (deadlines set elsewhere wake us sooner). */
   deadlinePollMs?: number;
+  /** Longest wait for any Redis command; a call that needs Redis fails UNAVAILABLE after about this long. */
+  timeoutMs?: number;
+  /** request_ids remembered per user (R18); a user's oldest are forgotten first. */
+  idempotencyPerUser?: number;
   logger?: Logger;
   metrics?: StoreMetrics;
 }
@@ -41,76 +56,105 @@ class TransitionFailed {
   constructor(readonly error: unknown) {}
 }
 
-/**
- * Feed messages travel over pub/sub as a 0 byte (never the first byte of a
- * protobuf message), the commit time (float64, ms), then the message, so
- * receivers can measure pub/sub lag. The replay log holds bare messages.
- */
-const TIMED = 0;
+/** What one attempt of a transition has read: values (WATCHed when fetched) and Redis's time. */
+interface Fetched {
+  values: Map<string, string | null>;
+  /** TIME of the latest fetch, ms. */
+  time: number | undefined;
+}
 
 const MAX_ATTEMPTS = 200;
 const MAX_CONNECTION_SIZE = 9; // the largest layout capacity (R6)
+
+const DUE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, 100)
+local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {tostring(now), due, first}
+`;
 
 export class RedisStore implements StateStore, FeedBus {
   readonly kind = "redis";
   readonly feeds: FeedBus = this;
   private readonly clock: Clock & Scheduler;
   private readonly replayLimit: number;
+  private readonly timeoutMs: number;
+  private readonly idempotencyPerUser: number;
   private readonly logger: Logger;
   private readonly metrics: StoreMetrics;
   private readonly outage: OutageLog;
-  private readonly idle: Redis[] = [];
-  private readonly waiting: ((conn: Redis) => void)[] = [];
-  private readonly listeners = new Map<string, Set<FeedListener>>();
-  /** Latest message delivered per watched room, so a reconnect can replay what it missed. */
-  private readonly delivered = new Map<string, { epoch: string; sequence: number }>();
+  private readonly live: RedisFeeds;
   private closed = false;
   private deadlineTimer: { cancel(): void } | undefined;
   private deadlineLoop: Promise<void> | undefined;
   private onDue: ((key: string, dueAt: number) => Promise<void>) | undefined;
   private readonly deadlinePollMs: number;
+  private readonly txKeys: TransactionKeys = {
+    room: (liveId) => this.roomKey(liveId),
+    connection: (id) => this.connectionKey(id),
+    idempotency: (key) => this.idempotencyKey(key),
+  };
 
   private constructor(
     private readonly main: Redis,
     private readonly subscriber: Redis,
-    pool: Redis[],
+    private readonly pool: RedisPool,
     private readonly prefix: string,
     options: RedisStoreOptions,
+    outage: OutageLog,
   ) {
     this.clock = options.clock ?? systemClock;
     this.replayLimit = options.replayLimit ?? 256;
+    this.timeoutMs = options.timeoutMs ?? 2_000;
+    this.idempotencyPerUser = options.idempotencyPerUser ?? 1_000;
     this.logger = options.logger ?? silentLogger;
     this.metrics = options.metrics ?? noMetrics;
-    this.outage = new OutageLog(this.logger, "redis", () => this.clock.now());
-    this.idle.push(...pool);
+    this.outage = outage;
     this.deadlinePollMs = options.deadlinePollMs ?? 500;
-    subscriber.on("messageBuffer", (channel: Buffer, payload: Buffer) => this.onMessage(channel.toString(), payload));
-    // After a reconnect the subscriber may have missed messages: replay them from the logs.
-    subscriber.on("ready", () => void this.catchUp());
+    this.live = new RedisFeeds({
+      subscriber,
+      channelOf: (liveId) => this.key(`feed:${liveId}`),
+      logger: this.logger,
+      onLag: (ms) => this.metrics.pubsubDelivered(ms),
+      now: () => this.clock.now(),
+      onOther: (channel) => {
+        if (channel === this.key("deadlines-changed")) this.armDeadlines(0);
+      },
+    });
+    // After a reconnect: the deadline channel again, and a look at what fell due meanwhile.
+    subscriber.on("ready", () => {
+      if (this.closed) return;
+      this.subscriber.subscribe(this.key("deadlines-changed")).catch(() => {});
+      this.armDeadlines(0);
+    });
   }
 
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
+    const timeoutMs = options.timeoutMs ?? 2_000;
+    const logger = options.logger ?? silentLogger;
+    const clock = options.clock ?? systemClock;
+    const outage = new OutageLog(logger, "redis", () => clock.now());
     // ioredis reports connection trouble as "error" events (printed to stderr when nobody
     // listens); they go to the store's outage log, once per outage.
-    let onError = (_err: Error) => {};
-    const make = () => {
-      const conn = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 2, enableReadyCheck: true });
-      conn.on("error", (err: Error) => onError(err));
-      return conn;
+    let up = false;
+    const onError = (err: Error) => {
+      if (up) outage.failed(err);
     };
-    const main = make();
-    const subscriber = make();
-    const pool = Array.from({ length: options.poolSize ?? 8 }, make);
+    const connection = { url: options.url, timeoutMs, onError };
+    const main = redisConnection(connection);
+    const subscriber = redisConnection(connection, true);
+    let pool: RedisPool | undefined;
     try {
-      await Promise.all([main, subscriber, ...pool].map((c) => c.connect()));
+      [pool] = await Promise.all([RedisPool.open({ ...connection, size: options.poolSize ?? 8 }), main.connect(), subscriber.connect()]);
     } catch (err) {
-      for (const c of [main, subscriber, ...pool]) c.disconnect();
+      main.disconnect();
+      subscriber.disconnect();
+      await pool?.close();
       throw new Error(`cannot reach Redis at ${withoutPassword(options.url)}: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const store = new RedisStore(main, subscriber, pool, options.prefix, options);
-    onError = (err) => {
-      if (!store.closed) store.outage.failed(err);
-    };
+    up = true;
+    const store = new RedisStore(main, subscriber, pool, options.prefix, options, outage);
     await subscriber.subscribe(store.key("deadlines-changed"));
     return store;
   }
@@ -133,16 +177,17 @@ export class RedisStore implements StateStore, FeedBus {
     return this.key(`idem:${createHash("sha256").update(key).digest("base64url")}`);
   }
 
+  /** The index of one user's idempotency records (":" never occurs in a record key's hash). */
+  private idempotencyIndexKey(owner: string): string {
+    return this.key(`idem:u:${createHash("sha256").update(owner).digest("base64url")}`);
+  }
+
   private logKey(liveId: string): string {
     return this.key(`log:${liveId}`);
   }
 
   private sizeKey(size: number): string {
     return this.key(`connections-of-size:${size}`);
-  }
-
-  private feedChannel(liveId: string): string {
-    return this.key(`feed:${liveId}`);
   }
 
   // ---- transactions ------------------------------------------------------------
@@ -162,41 +207,61 @@ export class RedisStore implements StateStore, FeedBus {
     }
   }
 
-  transact<T>(transition: (tx: Transaction) => T): Promise<T> {
+  transact<T>(transition: (tx: Transaction) => T, hint?: TransactionHint): Promise<T> {
     return this.guarded(async () => {
-      const conn = await this.acquire();
+      const conn = await this.pool.acquire();
       const trips = { count: 0 };
+      const giveUpAt = Date.now() + 2 * this.timeoutMs;
       let attempt = 1;
+      let healthy = false;
       try {
         for (; attempt <= MAX_ATTEMPTS; attempt++) {
-          const run = await this.runTransition(conn, transition, trips);
-          if (run !== "conflict" && (await this.commit(conn, run.tx, trips))) return run.result;
+          const run = await this.runTransition(conn, transition, trips, this.hinted(hint));
+          if (run !== "conflict" && (await this.commit(conn, run.tx, trips))) {
+            healthy = true;
+            return run.result;
+          }
           // Another instance changed a key this transition read: run it again on fresh data.
+          if (Date.now() > giveUpAt) break;
           await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, attempt * 2)));
         }
-        throw new Error(`transaction did not commit after ${MAX_ATTEMPTS} attempts (contention)`);
+        healthy = true;
+        throw new StoreUnavailableError(new Error(`transaction did not commit after ${attempt} attempts (contention)`));
+      } catch (err) {
+        if (err instanceof TransitionFailed) healthy = true;
+        throw err;
       } finally {
         this.metrics.redisTransaction(Math.min(attempt, MAX_ATTEMPTS), trips.count);
-        this.release(conn);
+        // A connection that failed may still WATCH keys or owe replies: never hand it on.
+        if (healthy) this.pool.release(conn);
+        else this.pool.discard(conn);
       }
     });
   }
 
-  /** Runs the transition, fetching (and WATCHing) each key it reads, until it completes. */
+  private hinted(hint: TransactionHint | undefined): string[] {
+    if (!hint) return [];
+    const keys = hint.rooms.map((id) => this.roomKey(id));
+    if (hint.idempotency) keys.push(this.idempotencyKey(hint.idempotency));
+    return keys;
+  }
+
+  /**
+   * Runs the transition, fetching (and WATCHing) what it reads, until it completes. Each
+   * fetch also takes the keys the records fetched so far point to (a room's connection and
+   * the rooms it has requests with, a connection's members), so a transition over a whole
+   * connection needs a few round trips, not one per room.
+   */
   private async runTransition<T>(
     conn: Redis,
     transition: (tx: Transaction) => T,
     trips: { count: number },
+    first: string[],
   ): Promise<{ tx: RedisTransaction; result: T } | "conflict"> {
-    const cache = new Map<string, string | null>();
+    const fetched: Fetched = { values: new Map(), time: undefined };
+    const wanted = new Set(first);
     for (;;) {
-      const tx = new RedisTransaction(
-        this.clock.now(),
-        cache,
-        (liveId) => this.roomKey(liveId),
-        (id) => this.connectionKey(id),
-        (k) => this.idempotencyKey(k),
-      );
+      const tx = new RedisTransaction(fetched, this.txKeys);
       try {
         return { tx, result: transition(tx) };
       } catch (err) {
@@ -208,58 +273,99 @@ export class RedisStore implements StateStore, FeedBus {
           if ((await conn.multi().exec()) === null) return "conflict";
           throw new TransitionFailed(err);
         }
-        const keys = [...new Set(err.keys)];
+        for (const k of err.keys) wanted.add(k);
+        const keys = [...wanted].filter((k) => !fetched.values.has(k));
+        wanted.clear();
         trips.count++;
-        const [watched, values] = (await conn
-          .pipeline()
-          .watch(...keys)
-          .mget(...keys)
-          .exec())!;
-        if (watched![0]) throw watched![0];
-        if (values![0]) throw values![0];
-        (values![1] as (string | null)[]).forEach((v, i) => cache.set(keys[i]!, v));
+        await this.fetch(conn, keys, fetched);
+        for (const k of keys) for (const ref of this.referencedBy(k, fetched.values.get(k) ?? null)) wanted.add(ref);
       }
     }
   }
 
+  /** WATCHes and reads `keys` and reads Redis's TIME, in one round trip. */
+  protected async fetch(conn: Redis, keys: string[], into: Fetched): Promise<void> {
+    const pipeline = conn.pipeline();
+    if (keys.length > 0) pipeline.watch(...keys).mget(...keys);
+    pipeline.time();
+    const replies = (await pipeline.exec()) ?? [];
+    for (const [err] of replies) if (err) throw err;
+    if (keys.length > 0) (replies[1]![1] as (string | null)[]).forEach((v, i) => into.values.set(keys[i]!, v));
+    into.time = timeToMs(replies.at(-1)![1] as [string, string]);
+  }
+
+  /** Keys a record points to, which a transition reading it is likely to read next. */
+  private referencedBy(key: string, value: string | null): string[] {
+    if (!value) return [];
+    if (key.startsWith(this.key("room:"))) {
+      const room = JSON.parse(value) as RoomRecord;
+      const refs = room.outgoing.map((r) => this.roomKey(r.to.liveId));
+      if (room.incoming) refs.push(this.roomKey(room.incoming.from.liveId));
+      if (room.connectionId) refs.push(this.connectionKey(room.connectionId));
+      return refs;
+    }
+    if (key.startsWith(this.key("conn:"))) return (JSON.parse(value) as ConnectionRecord).members.map((m) => this.roomKey(m.liveId));
+    return [];
+  }
+
   private async commit(conn: Redis, tx: RedisTransaction, trips: { count: number }): Promise<boolean> {
     trips.count++;
-    if (!tx.hasWrites()) {
-      await conn.unwatch();
-      return true;
-    }
-    const multi = conn.multi();
+    // Read-only: the empty EXEC fails (null) if anything read changed meanwhile.
+    if (!tx.hasWrites()) return (await conn.multi().exec()) !== null;
+    // The commit must run before this deadline by Redis's clock. This server stops waiting
+    // for it `timeoutMs` after sending it, which is later than that: an EXEC that sits in a
+    // frozen Redis past it finds the deadline passed and writes nothing.
+    const deadline = tx.now + this.timeoutMs;
+    const [script, ...args] = commitCommand(this.opsOf(tx), deadline);
+    const result = await conn
+      .multi()
+      .eval(script as string, ...(args as [number, ...(string | Buffer | number)[]]))
+      .exec();
+    if (result === null) return false;
+    const [err, reply] = result[0]!;
+    if (err) throw err;
+    if (reply === "expired") throw new Error("Redis ran the commit after its deadline; nothing was written");
+    return true;
+  }
+
+  private opsOf(tx: RedisTransaction): CommitOp[] {
+    const ops: CommitOp[] = [];
     for (const [id, c] of tx.connections) {
-      if (c) multi.set(this.connectionKey(id), JSON.stringify(c));
-      else multi.del(this.connectionKey(id));
+      ops.push(c ? { op: "set", key: this.connectionKey(id), value: JSON.stringify(c) } : { op: "del", key: this.connectionKey(id) });
       // Connection ids by size, kept in step with the records for the metrics census
       // (sets, so Redis drops each one when it empties).
       const before = tx.storedSize(id);
       const after = c ? c.members.length : 0;
       if (before !== after) {
-        if (before > 0) multi.srem(this.sizeKey(before), id);
-        if (after > 0) multi.sadd(this.sizeKey(after), id);
+        if (before > 0) ops.push({ op: "srem", key: this.sizeKey(before), member: id });
+        if (after > 0) ops.push({ op: "sadd", key: this.sizeKey(after), member: id });
       }
     }
     const closed: string[] = [];
     for (const [liveId, room] of tx.rooms) {
       if (room) {
-        multi.set(this.roomKey(liveId), JSON.stringify(room));
-        multi.zadd(this.key("rooms"), 0, liveId);
+        ops.push({ op: "set", key: this.roomKey(liveId), value: JSON.stringify(room) });
+        ops.push({ op: "zadd", key: this.key("rooms"), score: 0, member: liveId });
       } else {
-        multi.del(this.roomKey(liveId));
-        multi.zrem(this.key("rooms"), liveId);
+        ops.push({ op: "del", key: this.roomKey(liveId) }, { op: "zrem", key: this.key("rooms"), member: liveId });
         closed.push(liveId);
       }
     }
-    for (const [key, { record, ttlMs }] of tx.idempotency) {
-      multi.set(this.idempotencyKey(key), JSON.stringify(record), "PX", ttlMs);
+    for (const [key, { record, ttlMs, owner }] of tx.idempotency) {
+      ops.push({
+        op: "remember",
+        key: this.idempotencyKey(key),
+        record: JSON.stringify(record),
+        ttlMs,
+        index: this.idempotencyIndexKey(owner),
+        max: this.idempotencyPerUser,
+      });
     }
     let deadlinesAdded = false;
     for (const [key, at] of tx.deadlines) {
-      if (at === null) multi.zrem(this.key("deadlines"), key);
+      if (at === null) ops.push({ op: "zrem", key: this.key("deadlines"), member: key });
       else {
-        multi.zadd(this.key("deadlines"), at, key);
+        ops.push({ op: "zadd", key: this.key("deadlines"), score: at, member: key });
         deadlinesAdded = true;
       }
     }
@@ -268,29 +374,13 @@ export class RedisStore implements StateStore, FeedBus {
     header.writeDoubleBE(this.clock.now(), 1);
     for (const [liveId, message] of tx.feed) {
       const bytes = Buffer.from(toBinary(WatchCoHostResponseSchema, message));
-      multi.rpush(this.logKey(liveId), bytes);
-      multi.ltrim(this.logKey(liveId), -this.replayLimit, -1);
+      ops.push({ op: "log", key: this.logKey(liveId), message: bytes, keep: this.replayLimit });
       // Published inside EXEC, so every instance receives a room's messages in commit order.
-      multi.publish(this.feedChannel(liveId), Buffer.concat([header, bytes]));
+      ops.push({ op: "publish", channel: this.key(`feed:${liveId}`), message: Buffer.concat([header, bytes]) });
     }
-    for (const liveId of closed) multi.del(this.logKey(liveId));
-    if (deadlinesAdded) multi.publish(this.key("deadlines-changed"), "1");
-    const result = await multi.exec();
-    if (result === null) return false;
-    for (const [err] of result) if (err) throw err;
-    return true;
-  }
-
-  private async acquire(): Promise<Redis> {
-    const conn = this.idle.pop();
-    if (conn) return conn;
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  private release(conn: Redis): void {
-    const next = this.waiting.shift();
-    if (next) next(conn);
-    else this.idle.push(conn);
+    for (const liveId of closed) ops.push({ op: "del", key: this.logKey(liveId) });
+    if (deadlinesAdded) ops.push({ op: "publish", channel: this.key("deadlines-changed"), message: "1" });
+    return ops;
   }
 
   // ---- reads -------------------------------------------------------------------
@@ -321,10 +411,10 @@ export class RedisStore implements StateStore, FeedBus {
   }
 
   private async readLog(liveId: string, epoch: string, afterSequence: number): Promise<WatchCoHostResponse[] | undefined> {
-    const [[, room], [, log]] = (await this.main.multi().get(this.roomKey(liveId)).lrangeBuffer(this.logKey(liveId), 0, -1).exec()) as [
-      [unknown, string | null],
-      [unknown, Buffer[]],
-    ];
+    const replies = await this.main.multi().get(this.roomKey(liveId)).lrangeBuffer(this.logKey(liveId), 0, -1).exec();
+    if (!replies) throw new Error("replay read aborted");
+    const [[roomErr, room], [logErr, log]] = replies as [[Error | null, string | null], [Error | null, Buffer[]]];
+    if (roomErr ?? logErr) throw roomErr ?? logErr;
     if (!room) return undefined;
     const record = JSON.parse(room) as RoomRecord;
     if (record.epoch !== epoch || afterSequence > record.sequence) return undefined;
@@ -334,68 +424,8 @@ export class RedisStore implements StateStore, FeedBus {
 
   // ---- feeds across instances -----------------------------------------------------
 
-  async subscribe(liveId: string, listener: FeedListener): Promise<() => void> {
-    let set = this.listeners.get(liveId);
-    if (!set) {
-      this.listeners.set(liveId, (set = new Set()));
-      try {
-        await this.guarded(() => this.subscriber.subscribe(this.feedChannel(liveId)));
-      } catch (err) {
-        if (this.listeners.get(liveId) === set && set.size === 0) this.listeners.delete(liveId);
-        throw err;
-      }
-    }
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0 && this.listeners.get(liveId) === set) {
-        this.listeners.delete(liveId);
-        this.delivered.delete(liveId);
-        if (!this.closed) void this.subscriber.unsubscribe(this.feedChannel(liveId)).catch(() => {});
-      }
-    };
-  }
-
-  private onMessage(channel: string, payload: Buffer): void {
-    if (channel === this.key("deadlines-changed")) return void this.armDeadlines(0);
-    const liveId = channel.slice(this.key("feed:").length);
-    let committedAt: number | undefined;
-    let message: WatchCoHostResponse;
-    try {
-      if (payload[0] === TIMED && payload.length >= 9) {
-        committedAt = payload.readDoubleBE(1);
-        this.metrics.pubsubDelivered(this.clock.now() - committedAt);
-        payload = payload.subarray(9);
-      }
-      message = fromBinary(WatchCoHostResponseSchema, payload);
-    } catch (err) {
-      this.logger.warn("unreadable feed message on pub/sub", { channel, error: String(err) });
-      return;
-    }
-    this.deliver(liveId, message, committedAt);
-  }
-
-  private deliver(liveId: string, message: WatchCoHostResponse, committedAt?: number): void {
-    const set = this.listeners.get(liveId);
-    if (!set) return;
-    const sequence = Number(message.sequence);
-    const last = this.delivered.get(liveId);
-    if (last && last.epoch === message.epoch && sequence <= last.sequence) return;
-    this.delivered.set(liveId, { epoch: message.epoch, sequence });
-    for (const listener of [...set]) {
-      try {
-        listener(message, committedAt);
-      } catch {
-        // A failing watcher must not stop the others.
-      }
-    }
-  }
-
-  private async catchUp(): Promise<void> {
-    for (const liveId of this.listeners.keys()) {
-      const log = await this.main.lrangeBuffer(this.logKey(liveId), 0, -1).catch(() => [] as Buffer[]);
-      for (const bytes of log) this.deliver(liveId, fromBinary(WatchCoHostResponseSchema, bytes));
-    }
+  subscribe(liveId: string, listener: FeedListener, onLost?: (reason: string) => void): Promise<() => void> {
+    return this.guarded(() => this.live.subscribe(liveId, listener, onLost));
   }
 
   // ---- deadlines, fired once cluster-wide ---------------------------------------------
@@ -415,6 +445,7 @@ export class RedisStore implements StateStore, FeedBus {
         .then(
           () => this.outage.recovered(),
           (err: unknown) => {
+            if (this.closed) return;
             this.outage.failed(err);
             this.armDeadlines(this.deadlinePollMs);
           },
@@ -422,14 +453,13 @@ export class RedisStore implements StateStore, FeedBus {
     });
   }
 
+  /** Ends what is due by Redis's clock, then sleeps until the next deadline (at most the poll interval). */
   private async fireDue(): Promise<void> {
     if (this.closed) return;
-    const now = this.clock.now();
-    const due = await this.main.zrangebyscore(this.key("deadlines"), "-inf", now, "WITHSCORES", "LIMIT", 0, 100);
+    const [now, due, first] = (await this.main.eval(DUE_SCRIPT, 1, this.key("deadlines"))) as [string, string[], string[]];
     for (let i = 0; i + 1 < due.length; i += 2) await this.onDue!(due[i]!, Number(due[i + 1]));
-    const next = await this.main.zrange(this.key("deadlines"), 0, 0, "WITHSCORES");
-    const nextAt = next.length === 2 ? Number(next[1]) : Infinity;
-    const wait = due.length === 200 ? 0 : Math.max(0, Math.min(this.deadlinePollMs, nextAt - this.clock.now()));
+    const nextAt = first.length === 2 ? Number(first[1]) : Infinity;
+    const wait = due.length === 200 ? 0 : Math.max(0, Math.min(this.deadlinePollMs, nextAt - Number(now)));
     this.armDeadlines(wait);
   }
 
@@ -457,31 +487,39 @@ export class RedisStore implements StateStore, FeedBus {
     });
   }
 
+  /** Stops the deadline loop and ends every connection; bounded even when Redis does not answer. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.deadlineTimer?.cancel();
     await this.deadlineLoop?.catch(() => {});
-    const all = [this.main, this.subscriber, ...this.idle];
-    await Promise.all(all.map((c) => c.quit().catch(() => c.disconnect())));
+    await Promise.all([this.pool.close(), quit(this.main, this.timeoutMs), quit(this.subscriber, this.timeoutMs)]);
   }
+}
+
+interface TransactionKeys {
+  room(liveId: string): string;
+  connection(id: string): string;
+  idempotency(key: string): string;
 }
 
 /** Reads come from values fetched (and WATCHed) for this attempt; a miss asks for them. */
 class RedisTransaction extends BufferedTransaction {
   constructor(
-    now: number,
-    private readonly cache: Map<string, string | null>,
-    private readonly roomKey: (liveId: string) => string,
-    private readonly connectionKey: (id: string) => string,
-    private readonly idempotencyKey: (key: string) => string,
+    private readonly fetched: Fetched,
+    private readonly keys: TransactionKeys,
   ) {
-    super(now);
+    super();
+  }
+
+  get now(): number {
+    if (this.fetched.time === undefined) throw new NeedKeys([]);
+    return this.fetched.time;
   }
 
   /** Members of connection `id` as last read from Redis (0: none), for the size census. */
   storedSize(id: string): number {
-    const value = this.cache.get(this.connectionKey(id));
+    const value = this.fetched.values.get(this.keys.connection(id));
     return value ? (JSON.parse(value) as ConnectionRecord).members.length : 0;
   }
 
@@ -490,21 +528,21 @@ class RedisTransaction extends BufferedTransaction {
   }
 
   private read<T>(key: string): T | undefined {
-    if (!this.cache.has(key)) throw new NeedKeys([key]);
-    const value = this.cache.get(key);
+    if (!this.fetched.values.has(key)) throw new NeedKeys([key]);
+    const value = this.fetched.values.get(key);
     return value ? (JSON.parse(value) as T) : undefined;
   }
 
   protected storedRoom(liveId: string): RoomRecord | undefined {
-    return this.read<RoomRecord>(this.roomKey(liveId));
+    return this.read<RoomRecord>(this.keys.room(liveId));
   }
 
   protected storedConnection(id: string): ConnectionRecord | undefined {
-    return this.read<ConnectionRecord>(this.connectionKey(id));
+    return this.read<ConnectionRecord>(this.keys.connection(id));
   }
 
   protected storedIdempotency(key: string): IdempotencyRecord | undefined {
-    return this.read<IdempotencyRecord>(this.idempotencyKey(key));
+    return this.read<IdempotencyRecord>(this.keys.idempotency(key));
   }
 }
 

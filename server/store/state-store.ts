@@ -15,7 +15,7 @@ export interface StateStore {
    * take effect, or none. It may run more than once, so it must depend on
    * nothing but the transaction.
    */
-  transact<T>(transition: (tx: Transaction) => T): Promise<T>;
+  transact<T>(transition: (tx: Transaction) => T, hint?: TransactionHint): Promise<T>;
   /** Open rooms with live id greater than `after`, ascending (R17). */
   listRooms(after: string, limit: number): Promise<HostInfo[]>;
   /** Feeds of rooms: live messages and replay (R15, R16). */
@@ -30,6 +30,14 @@ export interface StateStore {
   /** What the store holds, store-wide, for the metrics gauges (omitted: no such gauges). */
   census?(): Promise<StoreCensus>;
   close(): Promise<void>;
+}
+
+/** What a transition will read first, so a remote store can fetch it in one round trip. */
+export interface TransactionHint {
+  /** Live ids of the rooms it names. */
+  rooms: string[];
+  /** The idempotency key of its request_id, if any. */
+  idempotency?: string;
 }
 
 /** `committedAt` (clock ms) is when the message's transition committed, where the store knows it. */
