@@ -102,10 +102,12 @@
 //   and ExitHostConnection) take an optional `request_id`. A retry with the
 //   same `request_id` by the same user (the token's `sub`) MUST return the
 //   outcome of the first call, its response or its refusal, unchanged and
-//   without acting again, for at least 10 minutes after the first call
-//   [R18.replay]. It is answered between steps 2 and 3 of the refusal
-//   order, so also after the room closed or while the room is rate-limited
-//   [R18.order]. Request ids of different users are unrelated: a server
+//   without acting again, for at least 10 minutes after the first call,
+//   unless the user sent 100 other request ids since or the room the call
+//   named was opened again since (a new epoch) [R18.replay]. A retry the
+//   server no longer remembers acts as a first call. A remembered retry is
+//   answered between steps 2 and 3 of the refusal order, so also after the
+//   room closed or while the room is rate-limited [R18.order]. Request ids of different users are unrelated: a server
 //   MUST NOT answer one user's call from another user's request id
 //   [R18.per-user]. Reusing a `request_id` for a different call (another
 //   method, or any other field different) MUST be refused with
