@@ -35,7 +35,13 @@ const isId = (s: string) => s.length > 0 && Buffer.byteLength(s) <= 64 && !/[\u0
 /** How often the suite resumes one watcher's stream after UNAVAILABLE before it gives up. */
 const MAX_RESUMES = 10;
 
-export type StreamEnd = { kind: "open" } | { kind: "ok" } | { kind: "error"; code: Code; message: string } | { kind: "dropped" };
+export type StreamEnd =
+  | { kind: "open" }
+  | { kind: "ok" }
+  | { kind: "error"; code: Code; message: string }
+  | { kind: "dropped" }
+  /** Resumed after UNAVAILABLE, the room was found closed (NOT_FOUND, or reopened: another epoch). */
+  | { kind: "closed-away" };
 
 export class FeedWatcher {
   epoch = "";
@@ -226,11 +232,21 @@ export class FeedWatcher {
     }
   }
 
+  /**
+   * Resumes after UNAVAILABLE, as a client does. If the room closed while
+   * the stream was down, the resume is NOT_FOUND (or, reopened, a RESYNC of
+   * another epoch): the spec's end signal. The messages up to the close are
+   * then out of the client's reach, and of the suite's (see `closedAway`).
+   */
   private async resumeAfterUnavailable(): Promise<void> {
     const resume = { epoch: this.epoch, after: this.last };
     try {
-      await new Promise((r) => setTimeout(r, 20 * this.resumes));
+      await new Promise((r) => setTimeout(r, 20 * (this.resumes - 1)));
       const { first, iterator, signal } = await this.start(resume);
+      if (first.kind === WatchMessageKind.RESYNC && first.epoch !== resume.epoch) {
+        this.abort?.abort();
+        return this.closeAway();
+      }
       if (first.kind === WatchMessageKind.RESYNC) {
         throw new ConformanceFailure(
           `${this.label}: after UNAVAILABLE the server could not replay from ${resume.after} (RESYNC), so the case cannot check the missed events`,
@@ -240,12 +256,25 @@ export class FeedWatcher {
       void this.consume(iterator, signal);
     } catch (err) {
       if (this.end.kind === "dropped") return;
+      if (err instanceof ConnectError && err.code === Code.NotFound) return this.closeAway();
       this.end = { kind: "error", code: Code.Unknown, message: String(err) };
       this.errors.push(
         err instanceof ConformanceFailure ? err.message : `${this.label}: resuming failed: ${ConnectError.from(err).message}`,
       );
       this.wake();
     }
+  }
+
+  private closeAway(): void {
+    this.trace(`${this.label} feed: the room closed while the stream was down`);
+    this.closed = true;
+    this.end = { kind: "closed-away" };
+    this.wake();
+  }
+
+  /** The room closed while this watcher's stream was down: the messages it missed cannot be checked. */
+  get closedAway(): boolean {
+    return this.end.kind === "closed-away";
   }
 
   private checkKeepAlive(m: WatchCoHostResponse): void {

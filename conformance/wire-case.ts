@@ -280,12 +280,7 @@ export class WireCase {
     const position = response.position;
     if (!position) throw new ConformanceFailure(`${where}: response has no position (R15.position)`);
     const room = await this.getRoom(step.by);
-    const watcher = this.primary.get(step.by);
-    if (room && watcher && !watcher.closed) {
-      if (position.epoch !== watcher.epoch)
-        throw new ConformanceFailure(
-          `${where}: response position epoch ${position.epoch} is not the feed's ${watcher.epoch} (R15.position)`,
-        );
+    if (room) {
       this.positions.push({
         where,
         actor: step.by,
@@ -320,7 +315,11 @@ export class WireCase {
       const watcher = this.primary.get(name)!;
       await watcher.waitFor(expected.length);
       const got = watcher.pending.splice(0, expected.length);
-      for (const [i, spec] of expected.entries()) {
+      // The room closed while a resumed stream was down (spec: NOT_FOUND ends it): what it missed is out of reach.
+      const reachable = watcher.closedAway && expected.at(-1)?.room_closed ? got.length : expected.length;
+      if (reachable < expected.length)
+        this.options.trace(`${name}: ${expected.length - reachable} message(s) not checked, the room closed while away`);
+      for (const [i, spec] of expected.slice(0, reachable).entries()) {
         const want = renderExpectedMessage(spec);
         const actual = got[i] ? renderMessage(got[i]!, this.cast) : "(no message arrived)";
         if (actual !== want) {
@@ -570,7 +569,8 @@ export class WireCase {
       const room = await this.getRoom(name);
       if (watcher.closed || !room) {
         await watcher.waitForEnd();
-        if (watcher.end.kind !== "ok") throw new ConformanceFailure(`${name}'s feed did not end with OK after room_closed (R13.end-ok)`);
+        if (watcher.end.kind !== "ok" && !watcher.closedAway)
+          throw new ConformanceFailure(`${name}'s feed did not end with OK after room_closed (R13.end-ok)`);
         continue;
       }
       const latest = Number(room.position?.sequence ?? 0n);
@@ -597,8 +597,10 @@ export class WireCase {
       const second = this.secondary.get(name)!;
       if (watcher.end.kind !== "dropped") {
         await second.waitForSequence(watcher.last);
-        const a = watcher.all.map((m) => `${m.sequence}:${renderMessage(m, this.cast)}`);
-        const b = second.all.map((m) => `${m.sequence}:${renderMessage(m, this.cast)}`);
+        // A watcher that lost the end of the feed (closed while away) is compared as far as both got.
+        const common = watcher.closedAway || second.closedAway ? Math.min(watcher.all.length, second.all.length) : Infinity;
+        const a = watcher.all.slice(0, common).map((m) => `${m.sequence}:${renderMessage(m, this.cast)}`);
+        const b = second.all.slice(0, common).map((m) => `${m.sequence}:${renderMessage(m, this.cast)}`);
         if (a.join("\n") !== b.join("\n")) {
           throw new ConformanceFailure(
             `${name}: two watchers of one room saw different feeds (R15.watchers)\n  first:  ${a.join(" | ")}\n  second: ${b.join(" | ")}`,
@@ -607,7 +609,7 @@ export class WireCase {
       }
       if (second.closed || !(await this.getRoom(name))) {
         await second.waitForEnd();
-        if (second.end.kind !== "ok")
+        if (second.end.kind !== "ok" && !second.closedAway)
           throw new ConformanceFailure(`${second.label}'s feed did not end with OK after room_closed (R13.end-ok)`);
       }
     }
@@ -621,7 +623,13 @@ export class WireCase {
    */
   private checkPositions(): void {
     for (const p of this.positions) {
-      const feed = this.primary.get(p.actor)!.all.filter((m) => m.epoch === p.epoch);
+      const watcher = this.primary.get(p.actor);
+      if (!watcher) continue;
+      if (p.epoch !== watcher.epoch) {
+        if (watcher.closed) continue; // the call was in a later incarnation of the room than this feed's
+        throw new ConformanceFailure(`${p.where}: response position epoch ${p.epoch} is not the feed's ${watcher.epoch} (R15.position)`);
+      }
+      const feed = watcher.all.filter((m) => m.epoch === p.epoch);
       if (!feed.some((m) => Number(m.sequence) >= p.sequence)) continue; // the feed never got that far (a RESYNC)
       const own = feed.find((m) => Number(m.sequence) === p.sequence);
       const later = feed.filter((m) => Number(m.sequence) > p.sequence && Number(m.sequence) <= p.latest);

@@ -161,6 +161,11 @@ export function malformedCase(options: GeneratedFamilyOptions): SuiteCase {
             { method: "request", field: "extra_info", value: "e".repeat(4097) },
             { code: "INVALID_ARGUMENT", reason: "INVALID_FIELD", field: "extra_info" },
           ],
+          // Under 16 KiB in all: the field's answer, not the transport's (R5.size).
+          [
+            { method: "request", field: "extra_info", value: "e".repeat(15_000) },
+            { code: "INVALID_ARGUMENT", reason: "INVALID_FIELD", field: "extra_info" },
+          ],
         ];
         for (const [m, expected] of probes) checkOutcome(`probe ${m.method}`, await send(world, m), expected);
         // On its own connections: a server may cut an HTTP/1.1 connection whose body it refused to

@@ -1,72 +1,32 @@
 // Deliberately broken variants of the reference server. The self-test runs
-// the suite against each and demands that at least one case fails: a suite
-// that cannot fail proves nothing. Every variant is built from outside the
+// the suite against each and demands that it fails (the cases a variant
+// names in `caughtBy`, each of them): a suite that cannot fail proves
+// nothing. Every variant is built from outside the
 // server, from its public API (interceptors around the services, calls on
 // its core, configuration), so no fault lives in production code. Add a
 // variant whenever a rule gets a case.
-import { create, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { ConnectError, type Interceptor, type StreamResponse, type UnaryRequest, type UnaryResponse } from "@connectrpc/connect";
+import { ConnectError, type Interceptor } from "@connectrpc/connect";
 import {
-  CoHostErrorDetailSchema,
   CoHostErrorReason,
   RequestHostConnectionResponseSchema,
   SeatUserInfoSchema,
   type CoHostEvent,
   type RequestHostConnectionRequest,
-  type WatchCoHostRequest,
-  type WatchCoHostResponse,
 } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
-import { mintHostToken, type CoHostServer, type CoHostServerOptions } from "@cohost-kit/server";
+import { mintHostToken, type CoHostServer } from "@cohost-kit/server";
 import { newServer, TEST_SECRET } from "@cohost-kit/server/testing";
+import { authVariants } from "./variants-auth.js";
+import { feedVariants } from "./variants-feed.js";
+import { idempotencyVariants } from "./variants-idempotency.js";
+import { pagingVariants } from "./variants-paging.js";
+import { rateVariants } from "./variants-rate.js";
+import { refusalVariants } from "./variants-refusals.js";
+import { timeVariants } from "./variants-time.js";
+import { onWatch, reasonOf, unaryOf, wrapped, type BrokenVariant } from "./tools.js";
 
-export interface BrokenVariant {
-  name: string;
-  /** The rule the variant breaks. */
-  breaks: string;
-  make(): CoHostServer;
-}
-
-/** A server whose interceptors may reach the server itself (for calls on its core). */
-function wrapped(options: Partial<CoHostServerOptions>, interceptors: (server: () => CoHostServer) => Interceptor[]): CoHostServer {
-  const box: { server?: CoHostServer } = {};
-  box.server = newServer({ ...options, interceptors: interceptors(() => box.server!) });
-  return box.server;
-}
-
-function unaryOf<I extends DescMessage, O extends DescMessage>(req: UnaryRequest<I, O>, res: MessageShape<O>): UnaryResponse<I, O> {
-  return { stream: false, service: req.service, method: req.method, header: new Headers(), trailer: new Headers(), message: res };
-}
-
-/**
- * Replaces the message stream of WatchCoHost calls. Server-streaming calls
- * reach interceptors as streams, so the request message is captured as the
- * handler reads it; `request()` is valid once the first response arrived.
- */
-function onWatch(
-  rewrite: (request: () => WatchCoHostRequest, messages: AsyncIterable<WatchCoHostResponse>) => AsyncIterable<WatchCoHostResponse>,
-): Interceptor {
-  return (next) => async (req) => {
-    if (!req.stream || req.method.name !== "WatchCoHost") return next(req);
-    let captured: WatchCoHostRequest | undefined;
-    const input = req.message as AsyncIterable<WatchCoHostRequest>;
-    const res = await next({
-      ...req,
-      message: (async function* () {
-        for await (const m of input) yield (captured = m);
-      })(),
-    } as typeof req);
-    const request = () => captured!;
-    return { ...res, message: rewrite(request, res.message as AsyncIterable<WatchCoHostResponse>) } as StreamResponse<
-      DescMessage,
-      DescMessage
-    >;
-  };
-}
-
-function reasonOf(err: unknown): CoHostErrorReason | undefined {
-  return ConnectError.from(err).findDetails(CoHostErrorDetailSchema)[0]?.reason;
-}
+export type { BrokenVariant } from "./tools.js";
 
 /** Answers a RequestHostConnection refused with `reason` as if it had succeeded (and does nothing). */
 function pretendRequestSucceeds(reason: CoHostErrorReason | "self", server: () => CoHostServer): Interceptor {
@@ -190,7 +150,8 @@ function exitDissolvesConnection(server: () => CoHostServer): Interceptor {
   };
 }
 
-export const brokenVariants: BrokenVariant[] = [
+/** The variants from before the MUST list; each runs the whole suite. */
+const firstVariants: BrokenVariant[] = [
   { name: "timeout-notifies-inviter-only", breaks: "R7", make: () => newServer({ interceptors: [timeoutNotifiesInviterOnly] }) },
   { name: "timeout-clears-all-invitees", breaks: "R7", make: () => wrapped({}, (s) => [timeoutClearsAllInvitees(s)]) },
   { name: "self-request-accepted", breaks: "R5", make: () => wrapped({}, (s) => [pretendRequestSucceeds("self", s)]) },
@@ -211,4 +172,15 @@ export const brokenVariants: BrokenVariant[] = [
   { name: "request-id-ignored", breaks: "R18", make: () => newServer({ interceptors: [ignoreRequestId] }) },
   { name: "rate-limit-disabled", breaks: "R19", make: () => newServer({ engine: { rateLimit: { burst: 1e9, refillPerSecond: 1e9 } } }) },
   { name: "candidates-include-caller", breaks: "R17", make: () => newServer({ interceptors: [candidatesIncludeCaller] }) },
+];
+
+export const brokenVariants: BrokenVariant[] = [
+  ...firstVariants,
+  ...refusalVariants,
+  ...authVariants,
+  ...feedVariants,
+  ...timeVariants,
+  ...idempotencyVariants,
+  ...rateVariants,
+  ...pagingVariants,
 ];

@@ -1,0 +1,91 @@
+// Variants that rate-limit wrongly: refused attempts free, RATE_LIMITED
+// charged, too small an allowance, an allowance that survives a reopen, a
+// retry_after too short.
+import { CoHostErrorDetailSchema, CoHostErrorReason } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
+import { newServer } from "@cohost-kit/server/testing";
+import { Code, ConnectError, onUnary, refusal, wrapped, type BrokenVariant } from "./tools.js";
+
+const unlimited = { rateLimit: { burst: 1e9, refillPerSecond: 1e9 } };
+
+/** A token bucket per room in front of an unlimited server (20 at once, 2 per second). */
+function bucketLimiter(charge: "successes" | "every-attempt") {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  return onUnary(["RequestHostConnection"], async (message, next) => {
+    const room = String(message.liveId);
+    const now = Date.now();
+    const b = buckets.get(room) ?? { tokens: 20, at: now };
+    b.tokens = Math.min(20, b.tokens + ((now - b.at) / 1000) * 2);
+    b.at = now;
+    buckets.set(room, b);
+    const limited = b.tokens < 1;
+    if (charge === "every-attempt") b.tokens -= 1;
+    if (limited) throw refusal(Code.ResourceExhausted, CoHostErrorReason.RATE_LIMITED, "", Math.ceil(((1 - b.tokens) / 2) * 1000));
+    const res = await next();
+    if (charge === "successes") b.tokens -= 1;
+    return res;
+  });
+}
+
+export const rateVariants: BrokenVariant[] = [
+  {
+    name: "refused-attempts-not-counted",
+    breaks: "R19.counts",
+    make: () => newServer({ engine: unlimited, interceptors: [bucketLimiter("successes")] }),
+    caughtBy: ["rate-limit/rate-limit-refuses-floods"],
+  },
+  {
+    name: "rate-limited-attempts-charged",
+    breaks: "R19.counts",
+    make: () => newServer({ engine: unlimited, interceptors: [bucketLimiter("every-attempt")] }),
+    caughtBy: ["rate-limit/rate-limited-refusals-not-remembered-nor-charged"],
+  },
+  {
+    name: "allowance-of-5",
+    breaks: "R19.bounds",
+    make: () => newServer({ engine: { rateLimit: { burst: 5, refillPerSecond: 1 } } }),
+    caughtBy: ["rate-limit/rate-limit-refuses-floods", "multi-room/capacity-counts-pending-requests"],
+  },
+  {
+    name: "allowance-survives-a-reopen",
+    breaks: "R19.counts",
+    // A room opened again starts with the empty allowance its last incarnation left.
+    make: () =>
+      wrapped({}, (server) => {
+        const closed = new Set<string>();
+        return [
+          onUnary(["CloseRoom", "OpenRoom"], async (message, next, req) => {
+            const res = await next();
+            const liveId = String(message.liveId);
+            if (req.method.name === "CloseRoom") closed.add(liveId);
+            else if (closed.has(liveId)) {
+              await server().store.transact((tx) => {
+                const room = tx.getRoom(liveId);
+                if (room) tx.putRoom({ ...room, bucket: { tokens: 0, updatedAt: tx.now } });
+              });
+            }
+            return res;
+          }),
+        ];
+      }),
+    caughtBy: ["rate-limit/rate-limit-allowance-full-after-reopen"],
+  },
+  {
+    name: "retry-after-of-one-millisecond",
+    breaks: "R19.retry-after",
+    make: () =>
+      newServer({
+        interceptors: [
+          onUnary(["RequestHostConnection"], async (_m, next) => {
+            try {
+              return await next();
+            } catch (err) {
+              const e = ConnectError.from(err);
+              if (e.findDetails(CoHostErrorDetailSchema)[0]?.reason !== CoHostErrorReason.RATE_LIMITED) throw err;
+              throw refusal(e.code, CoHostErrorReason.RATE_LIMITED, "", 1);
+            }
+          }),
+        ],
+      }),
+    caughtBy: ["rate-limit/rate-limit-refuses-floods"],
+  },
+];
