@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     config.metrics.port === undefined
       ? metrics && `${listener.url}/metrics`
       : (await server.listenMetrics({ port: config.metrics.port, host: config.host })).url;
-  if (config.mode === "development") await printDevBanner(config, listener.url);
+  if (config.mode === "development") await printDevBanner(config, listener.url, playground !== undefined);
   // Logged last: "listening" tells supervisors and tests that everything is ready.
   logger.info("listening", {
     url: listener.url,
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => stop("SIGINT"));
 }
 
-async function printDevBanner(config: ServerConfig, url: string): Promise<void> {
+async function printDevBanner(config: ServerConfig, url: string, playground: boolean): Promise<void> {
   // Only what this run generated is shown or saved: an operator's own credentials never reach a log.
   const { generated } = config;
   if (generated.tokenSecret && generated.adminKey) {
@@ -103,6 +103,7 @@ async function printDevBanner(config: ServerConfig, url: string): Promise<void> 
     "  CoHost reference server: DEVELOPMENT MODE (not for production; set COHOST_MODE=production)",
     `  listening      ${url}  (Connect and gRPC-Web on HTTP/1.1 and h2c; gRPC on h2c)`,
     `  store          ${config.store.kind}`,
+    ...(playground ? [`  playground     ${url}/  (open it in a browser)`] : []),
     `  admin key      ${generated.adminKey ? config.adminKey : "(from COHOST_ADMIN_KEY, not shown)"}`,
     `  token secret   ${generated.tokenSecret ? config.tokenSecret : "(from COHOST_TOKEN_SECRET, not shown)"}`,
     generated.tokenSecret && generated.adminKey ? `  (generated for this run, saved to ${devCredentialsPath})` : "",
