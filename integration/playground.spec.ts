@@ -195,6 +195,12 @@ describe("the playground in Chromium", () => {
       expect((await fetch(`${url}${path}`)).status, path).toBe(404);
     }
 
+    // Development mode with the operator's own secrets: the page, but no credentials for it.
+    const own = start({ COHOST_TOKEN_SECRET: "t".repeat(40), COHOST_ADMIN_KEY: "o".repeat(24) });
+    const ownUrl = await own.listening();
+    expect((await fetch(`${ownUrl}/`)).status).toBe(200);
+    expect((await fetch(`${ownUrl}/playground/dev-credentials?user=alice`)).status).toBe(404);
+
     const secrets = {
       COHOST_TOKEN_SECRET: "s".repeat(40),
       COHOST_ADMIN_KEY: "k".repeat(24),

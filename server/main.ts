@@ -39,8 +39,11 @@ async function main(): Promise<void> {
   const playground = config.playground
     ? playgroundRoutes({
         dir: fileURLToPath(new URL("./playground", import.meta.url)),
+        // Only credentials generated for this run, like the banner: an operator's own are never handed out.
         devCredentials:
-          config.mode === "development" ? { adminKey: config.adminKey, tokenSecret: config.tokenSecret, clock: systemClock } : undefined,
+          config.mode === "development" && config.generated.adminKey && config.generated.tokenSecret
+            ? { adminKey: config.adminKey, tokenSecret: config.tokenSecret, clock: systemClock }
+            : undefined,
       })
     : undefined;
   if (config.playground && !playground) logger.warn("playground not built: run npm run build", {});

@@ -1,7 +1,7 @@
 // The playground page (playground/, built into dist/playground) and, in
-// development mode only, the credentials it runs on: the admin key and host
-// tokens minted on request, answered only to clients on this machine
-// (loopback). In production the page asks the operator to paste them.
+// development mode with generated credentials only, the credentials it runs
+// on: the admin key and host tokens minted on request, answered only to
+// clients on this machine (loopback). Otherwise the page asks for them.
 import { existsSync } from "node:fs";
 import type { Clock } from "../clock.js";
 import { mintHostToken } from "../service/auth.js";

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { type Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { CoHostLayoutTemplate } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
+import { CoHostErrorDetailSchema, CoHostErrorReason, CoHostLayoutTemplate } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { createLogger } from "../logger.js";
 import { PrometheusMetrics } from "../metrics/prometheus-metrics.js";
 import type { CoHostServer } from "../server.js";
@@ -141,13 +141,15 @@ describe("Redis outage", () => {
       const x = await instance("cohost-outage:", redis.url, logger);
       await x.clients.openRoom("a");
       await redis.kill();
-      const failures: Code[] = [];
+      const failures: string[] = [];
       for (let i = 0; i < 3; i++) {
-        await x.clients.admin
-          .getRoom({ liveId: "a" }, x.clients.adminHeaders())
-          .catch((err: unknown) => failures.push(ConnectError.from(err).code));
+        await x.clients.admin.getRoom({ liveId: "a" }, x.clients.adminHeaders()).catch((err: unknown) => {
+          const error = ConnectError.from(err);
+          const reason = error.findDetails(CoHostErrorDetailSchema)[0]?.reason;
+          failures.push(`${Code[error.code]} ${reason === undefined ? "" : CoHostErrorReason[reason]}`);
+        });
       }
-      expect(failures).toEqual([Code.Unavailable, Code.Unavailable, Code.Unavailable]);
+      expect(failures).toEqual(Array(3).fill("Unavailable STORE_UNAVAILABLE"));
       expect((await storeAnswers(x.server)).healthy).toBe(false);
       await redis.restart();
       await until(async () => (await storeAnswers(x.server)).healthy, "the store to answer again");
