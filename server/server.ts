@@ -1,4 +1,5 @@
 // Assembles the reference server: store + engine + services + transport.
+import { setMaxListeners } from "node:events";
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import { CoHostService, RoomAdminService } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { systemClock, type Clock, type Scheduler } from "./clock.js";
@@ -76,6 +77,8 @@ export class CoHostServer {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.limits = { ...defaultServerLimits, ...options.limits };
+    // Every open stream listens for shutdown (bounded by maxStreams): not a leak to warn about.
+    setMaxListeners(0, this.shutdown.signal);
     this.store = options.store ?? new MemoryStore({ clock: this.clock });
     this.metrics = options.metrics === false ? undefined : (options.metrics ?? new PrometheusMetrics());
     this.metrics?.watchStore(this.store);

@@ -5,7 +5,8 @@ import { getEventListeners } from "node:events";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { describe, expect, it } from "vitest";
-import { CoHostService } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
+import { CoHostService, WatchMessageKind } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
+import { systemClock } from "../clock.js";
 import { CoHostCore } from "../core.js";
 import { CoHostEngine } from "../engine/engine.js";
 import { listen } from "../http/listener.js";
@@ -14,6 +15,7 @@ import { silentLogger } from "../logger.js";
 import { noMetrics } from "../metrics/server-metrics.js";
 import { MemoryStore } from "../store/memory-store.js";
 import { FakeClock } from "../testing/fake-clock.js";
+import { Clients, newServer, transportFor } from "../testing/service-harness.js";
 import { HostAuthenticator, mintHostToken } from "./auth.js";
 import { coHostServiceImpl } from "./cohost-service.js";
 import { hostAuthInterceptor } from "./interceptors.js";
@@ -71,5 +73,32 @@ describe("WatchCoHost and the shutdown signal (finding 11)", () => {
     while (gate.open > 0) await new Promise((r) => setTimeout(r, 5)); // the server sees each client leave
     expect(attachedTo(shutdown.signal)).toBe(0);
     await listener.close(10);
+  });
+
+  it("holds many streams at once without a listener-leak warning on the shutdown signal", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    const server = newServer();
+    const listener = await server.listen({ port: 0, host: "127.0.0.1" });
+    try {
+      const c = new Clients(transportFor(listener.url, "connect", "2"), systemClock);
+      await c.openRoom("many", "alice");
+      const headers = await c.hostHeaders("alice");
+      const aborts = Array.from({ length: 20 }, () => new AbortController());
+      const first = await Promise.all(
+        aborts.map(async (abort) => {
+          const it = c.cohost.watchCoHost({ liveId: "many" }, { ...headers, signal: abort.signal })[Symbol.asyncIterator]();
+          return (await it.next()).value?.kind;
+        }),
+      );
+      expect(first.every((k) => k === WatchMessageKind.SNAPSHOT)).toBe(true);
+      for (const abort of aborts) abort.abort();
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning")).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+      await server.close(10);
+    }
   });
 });
