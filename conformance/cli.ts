@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // cohost-conformance: runs the CoHost conformance suite against a server by
 // URL and reports "N passed, N failed". Exit code 0 only when all pass.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
+import { checkChoices, integerOption, printAndExit, progressPrinter, savedCredentials } from "./cli-support.js";
 import { clientMain } from "./client-runner/cli.js";
 import { readKnownFailing } from "./known-failing.js";
 import { formatSummary, junitXml } from "./report.js";
@@ -83,22 +84,15 @@ function main(): Promise<void> | void {
   const v = parsed.values;
   if (v.help) return void process.stdout.write(`${usage}\n`);
 
-  const number = (name: string, raw: string | undefined): number | undefined => {
-    if (raw === undefined) return undefined;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0) fail(`--${name} must be a non-negative integer`);
-    return n;
-  };
+  const number = (name: string, raw: string | undefined) => integerOption(name, raw, fail);
   let declared: { protocols?: Protocol[]; http_versions?: HttpVersion[] } = {};
   if (v.features) declared = (parse(readFileSync(v.features, "utf8")) ?? {}) as typeof declared;
   const protocols = (v.protocol ?? declared.protocols ?? ALL_PROTOCOLS) as Protocol[];
   const httpVersions = (v.http ?? declared.http_versions ?? ALL_HTTP_VERSIONS).map(String) as HttpVersion[];
-  for (const p of protocols) if (!ALL_PROTOCOLS.includes(p)) fail(`unknown protocol ${p}`);
-  for (const h of httpVersions) if (!ALL_HTTP_VERSIONS.includes(h)) fail(`unknown HTTP version ${h}`);
+  checkChoices("protocol", protocols, ALL_PROTOCOLS, fail);
+  checkChoices("HTTP version", httpVersions, ALL_HTTP_VERSIONS, fail);
 
-  const saved = existsSync(".cohost/dev-credentials.json")
-    ? (JSON.parse(readFileSync(".cohost/dev-credentials.json", "utf8")) as { adminKey?: string; tokenSecret?: string })
-    : {};
+  const saved = savedCredentials();
   const seed = number("seed", v.seed);
   const options: ConformanceOptions = {
     baseUrl: v.url ?? "http://127.0.0.1:8080",
@@ -125,21 +119,9 @@ function main(): Promise<void> | void {
   if (!options.adminKey || !options.tokenSecret)
     fail("--admin-key and --token-secret are required (or COHOST_ADMIN_KEY / COHOST_TOKEN_SECRET)");
 
-  const tty = process.stderr.isTTY;
-  let failing = 0;
-  return runConformance({
-    ...options,
-    onResult(result, done, total) {
-      if (result.outcome === "failed" || result.outcome === "unexpected-pass") failing++;
-      if (tty) process.stderr.write(`\r[${done}/${total}] ${failing} failing  ${result.name.slice(0, 90).padEnd(90)}`);
-      else process.stderr.write(result.outcome === "failed" || result.outcome === "unexpected-pass" ? "F" : ".");
-      if (done === total) process.stderr.write("\n");
-    },
-  }).then((report) => {
+  return runConformance({ ...options, onResult: progressPrinter() }).then((report) => {
     if (v.junit) writeFileSync(v.junit, junitXml(report));
-    const code = report.failed === 0 && report.results.length > 0 ? 0 : 1;
-    // Idle HTTP/2 sessions would keep the process alive; the report is out, so leave.
-    process.stdout.write(`${formatSummary(report, { trace: options.trace })}\n`, () => process.exit(code));
+    printAndExit(formatSummary(report, { trace: options.trace }), report);
   });
 }
 

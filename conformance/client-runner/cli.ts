@@ -1,6 +1,7 @@
 // `cohost-conformance client`: the client runner's command line.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { checkChoices, integerOption, printAndExit, progressPrinter, savedCredentials } from "../cli-support.js";
 import { readKnownFailing } from "../known-failing.js";
 import { loadCaseFiles } from "../load-cases.js";
 import { formatSummary, junitXml } from "../report.js";
@@ -73,16 +74,11 @@ export async function clientMain(argv: string[]): Promise<void> {
   if (v.list) return list();
   if (!v.command) fail("--command is required");
 
-  const number = (name: string, raw: string | undefined): number | undefined => {
-    if (raw === undefined) return undefined;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0) fail(`--${name} must be a non-negative integer`);
-    return n;
-  };
+  const number = (name: string, raw: string | undefined) => integerOption(name, raw, fail);
   const protocols = (v.protocol ?? ["connect", "grpc", "grpc-web"]) as TransportChoice["protocol"][];
   const https = (v.http ?? ["1.1", "2"]) as TransportChoice["http"][];
-  for (const p of protocols) if (!["connect", "grpc", "grpc-web"].includes(p)) fail(`unknown protocol ${p}`);
-  for (const h of https) if (!["1.1", "2"].includes(h)) fail(`unknown HTTP version ${h}`);
+  checkChoices("protocol", protocols, ["connect", "grpc", "grpc-web"], fail);
+  checkChoices("HTTP version", https, ["1.1", "2"], fail);
 
   const options: ClientRunOptions = {
     command: v.command,
@@ -96,9 +92,7 @@ export async function clientMain(argv: string[]): Promise<void> {
     trace: v.trace ?? false,
   };
   if (v.url) {
-    const saved = existsSync(".cohost/dev-credentials.json")
-      ? (JSON.parse(readFileSync(".cohost/dev-credentials.json", "utf8")) as { adminKey?: string; tokenSecret?: string })
-      : {};
+    const saved = savedCredentials();
     const adminKey = v["admin-key"] ?? process.env.COHOST_ADMIN_KEY ?? saved.adminKey ?? "";
     const tokenSecret = v["token-secret"] ?? process.env.COHOST_TOKEN_SECRET ?? saved.tokenSecret ?? "";
     if (!adminKey || !tokenSecret)
@@ -106,17 +100,7 @@ export async function clientMain(argv: string[]): Promise<void> {
     options.server = { baseUrl: v.url, adminKey, tokenSecret };
   }
 
-  const tty = process.stderr.isTTY;
-  let failing = 0;
-  const report = await runClientConformance({
-    ...options,
-    onResult(result, done, total) {
-      if (result.outcome === "failed" || result.outcome === "unexpected-pass") failing++;
-      if (tty) process.stderr.write(`\r[${done}/${total}] ${failing} failing  ${result.name.slice(0, 90).padEnd(90)}`);
-      else process.stderr.write(result.outcome === "failed" || result.outcome === "unexpected-pass" ? "F" : ".");
-      if (done === total) process.stderr.write("\n");
-    },
-  });
+  const report = await runClientConformance({ ...options, onResult: progressPrinter() });
   if (v.junit) writeFileSync(v.junit, junitXml(report));
   const lines = [`client: ${report.client}`];
   if (report.server)
@@ -126,9 +110,7 @@ export async function clientMain(argv: string[]): Promise<void> {
     for (const n of report.notExpressible) lines.push(`  ${n.name}: ${n.reason}`);
   }
   lines.push("", formatSummary(report, { trace: options.trace }));
-  const code = report.failed === 0 && report.results.length > 0 ? 0 : 1;
-  // Idle HTTP/2 sessions would keep the process alive; the report is out, so leave.
-  process.stdout.write(`${lines.join("\n")}\n`, () => process.exit(code));
+  printAndExit(lines.join("\n"), report);
 }
 
 function list(): void {
