@@ -4,9 +4,10 @@
 // language, behaves exactly as the comments below say; a client that
 // consumes it needs nothing else. Rule ids (R1..R20) name the behaviour
 // rules the comments state. Requirement words in capitals are those of
-// RFC 2119. Every MUST carries an id in brackets, such as [R7.overdue];
-// `conformance/COVERAGE.md` lists each one with the conformance cases that
-// check it.
+// RFC 2119. Every sentence that says MUST carries an id in square
+// brackets, made of its rule and a name (for example R7.overdue, the
+// statement on overdue requests); `conformance/COVERAGE.md` lists each one
+// with the conformance cases that check it.
 //
 // Conventions that hold for every RPC in this file:
 //
@@ -103,17 +104,22 @@
 //   same `request_id` by the same user (the token's `sub`) MUST return the
 //   outcome of the first call, its response or its refusal, unchanged and
 //   without acting again, for at least 10 minutes after the first call,
-//   unless the user sent 100 other request ids since or the room the call
-//   named was opened again since (a new epoch) [R18.replay]. A retry the
-//   server no longer remembers acts as a first call. A remembered retry is
-//   answered between steps 2 and 3 of the refusal order, so also after the
-//   room closed or while the room is rate-limited [R18.order]. Request ids of different users are unrelated: a server
-//   MUST NOT answer one user's call from another user's request id
-//   [R18.per-user]. Reusing a `request_id` for a different call (another
-//   method, or any other field different) MUST be refused with
-//   `INVALID_ARGUMENT` / `REQUEST_ID_REUSED` [R18.reused]. Calls refused at
-//   steps 1 and 2 of the refusal order, and `RATE_LIMITED` refusals, MUST
-//   NOT be remembered: a retry with the same id acts as a first call
+//   unless the user sent 100 other request ids since or the caller's room
+//   was opened again since (see below) [R18.replay]. A retry the server no
+//   longer remembers acts as a first call. When the caller's room
+//   (`live_id`) was open at the first call and is open at the retry in a
+//   later incarnation (another epoch), the remembered outcome belongs to
+//   the room's former incarnation: the retry MUST act as a first call
+//   [R18.reopen]. A remembered retry, and a reused `request_id`, are
+//   answered between steps 2 and 3 of the refusal order, so also after
+//   the room closed or while the room is rate-limited [R18.order]. Request
+//   ids of different users are unrelated: a server MUST NOT answer one
+//   user's call from another user's request id [R18.per-user]. Reusing a
+//   `request_id` for a different call (another method, or any other field
+//   different) MUST be refused with `INVALID_ARGUMENT` /
+//   `REQUEST_ID_REUSED` [R18.reused]. Calls refused at steps 1 and 2 of
+//   the refusal order, and `RATE_LIMITED` refusals, MUST NOT be
+//   remembered: a retry with the same id acts as a first call
 //   [R18.not-remembered].
 // * Time (R7). A request's deadline is the server's time when it accepted
 //   the request plus `timeout_seconds`. When a request from A to B times
@@ -124,10 +130,10 @@
 //   second after it, whether or not any call arrives [R7.when]. A call
 //   decided after a request's deadline MUST treat that request as ended:
 //   its `request_timeout` changes come first, then the call is decided
-//   without it [R7.overdue]. Each request that ends by timeout MUST be its own
-//   CHANGE on each side's feed, and a room's feed MUST carry the timeouts
-//   that end at once in deadline order, the older request first on equal
-//   deadlines [R7.one-change]. Instances of one deployment judge deadlines
+//   without it [R7.overdue]. Each request that ends by timeout MUST be its
+//   own CHANGE on each side's feed, and a room's feed MUST carry the
+//   timeouts that end at once in deadline order, the older request first
+//   on equal deadlines [R7.one-change]. Instances of one deployment judge deadlines
 //   by their own clocks, so they keep their clocks synchronized (NTP); the
 //   bounds above then hold up to the instances' clock difference.
 // * Retries, for clients. A unary call that ends with `UNAVAILABLE`,
