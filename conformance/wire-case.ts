@@ -176,9 +176,23 @@ export class WireCase {
     return this.clock.passed();
   }
 
+  /**
+   * Waits until the server's clock surely began a new second. A token whose
+   * `exp` or `nbf` is the current second is minted then, so the server
+   * judges it within that second however the case's calls are timed
+   * (R2.token: `exp` equal to now is expired, `nbf` equal to now is valid).
+   */
+  private async startOfServerSecond(): Promise<void> {
+    const next = Math.floor(this.serverNow() / 1000) * 1000 + 1000;
+    const wait = this.clock.localWhen(next) - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+
   /** Performs one call as its actor (or with a bad credential) and returns its outcome. */
   async call(step: CallStep): Promise<CallOutcome> {
     const args = this.resolveArgs(step);
+    if (typeof step.auth === "object" && "token" in step.auth && (step.auth.token.exp === 0 || step.auth.token.nbf === 0))
+      await this.startOfServerSecond();
     let authorization: string | undefined;
     if (ADMIN_METHODS.has(step.call)) authorization = adminAuthorization(this.options.credentials, step.auth);
     else if (typeof step.auth === "object" && "as" in step.auth)
