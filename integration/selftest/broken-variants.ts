@@ -18,8 +18,11 @@ import {
 import { mintHostToken, type CoHostServer } from "@cohost-kit/server";
 import { newServer, TEST_SECRET } from "@cohost-kit/server/testing";
 import { authVariants } from "./variants-auth.js";
+import { boundsVariants } from "./variants-bounds.js";
 import { feedVariants } from "./variants-feed.js";
+import { fieldVariants } from "./variants-fields.js";
 import { idempotencyVariants } from "./variants-idempotency.js";
+import { orderVariants } from "./variants-order.js";
 import { pagingVariants } from "./variants-paging.js";
 import { rateVariants } from "./variants-rate.js";
 import { refusalVariants } from "./variants-refusals.js";
@@ -177,10 +180,13 @@ const firstVariants: BrokenVariant[] = [
 export const brokenVariants: BrokenVariant[] = [
   ...firstVariants,
   ...refusalVariants,
+  ...fieldVariants,
+  ...orderVariants,
   ...authVariants,
   ...feedVariants,
   ...timeVariants,
   ...idempotencyVariants,
   ...rateVariants,
   ...pagingVariants,
+  ...boundsVariants,
 ];

@@ -49,10 +49,66 @@ export function refusal(code: Code, reason: CoHostErrorReason, field = "", retry
         reason,
         field,
         retryAfter:
-          retryAfterMs === undefined ? undefined : { seconds: BigInt(Math.floor(retryAfterMs / 1000)), nanos: (retryAfterMs % 1000) * 1e6 },
+          retryAfterMs === undefined
+            ? undefined
+            : { seconds: BigInt(Math.floor(retryAfterMs / 1000)), nanos: Math.round((retryAfterMs % 1000) * 1e6) },
       },
     },
   ]);
+}
+
+/** A refusal's detail as the variants rewrite it. */
+export interface DetailShape {
+  field: string;
+  retryAfterMs?: number;
+}
+
+/**
+ * Rewrites the CoHostErrorDetail of unary refusals with `reason` (the code
+ * stays); `when` picks which of them.
+ */
+export function rewriteDetail(
+  reason: CoHostErrorReason,
+  change: (detail: DetailShape) => DetailShape,
+  when: (detail: DetailShape) => boolean = () => true,
+): Interceptor {
+  return onUnary("*", async (_message, next) => {
+    try {
+      return await next();
+    } catch (err) {
+      const e = ConnectError.from(err);
+      const detail = e.findDetails(CoHostErrorDetailSchema)[0];
+      if (!detail || detail.reason !== reason) throw err;
+      const retryAfterMs = detail.retryAfter ? Number(detail.retryAfter.seconds) * 1000 + detail.retryAfter.nanos / 1e6 : undefined;
+      const shape: DetailShape = { field: detail.field, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+      if (!when(shape)) throw err;
+      const changed = change(shape);
+      throw refusal(e.code, detail.reason, changed.field, changed.retryAfterMs);
+    }
+  });
+}
+
+/** The claims of a bearer token, unverified (its signature is the server's business). */
+export function claimsOf(authorization: string | null): Record<string, unknown> | undefined {
+  const payload = /^Bearer +(\S+)$/i.exec(authorization?.trim() ?? "")?.[1]?.split(".")[1];
+  if (!payload) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, "base64url").toString());
+    return typeof claims === "object" && claims !== null ? (claims as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The protected header of a bearer token, unverified. */
+export function jwsHeaderOf(authorization: string | null): Record<string, unknown> | undefined {
+  const head = /^Bearer +(\S+)$/i.exec(authorization?.trim() ?? "")?.[1]?.split(".")[0];
+  if (!head) return undefined;
+  try {
+    return JSON.parse(Buffer.from(head, "base64url").toString()) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The unary calls of one method (or all), with their request message. */
@@ -112,13 +168,7 @@ export function mapWatch(map: (m: WatchCoHostResponse, request: WatchCoHostReque
 
 /** The user id a bearer token claims (its signature is the server's business). */
 export function subOf(authorization: string | null): string {
-  const payload = /^Bearer (\S+)$/i.exec(authorization ?? "")?.[1]?.split(".")[1];
-  if (!payload) return "";
-  try {
-    return String((JSON.parse(Buffer.from(payload, "base64url").toString()) as { sub?: unknown }).sub ?? "");
-  } catch {
-    return "";
-  }
+  return String(claimsOf(authorization)?.sub ?? "");
 }
 
 export { create, Code, ConnectError };

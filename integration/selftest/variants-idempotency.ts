@@ -1,5 +1,6 @@
 // Variants that remember request ids wrongly: after the room checks, across
-// users, RATE_LIMITED and INVALID_FIELD refusals remembered.
+// users, across a reopen of the room, RATE_LIMITED and INVALID_FIELD
+// refusals remembered.
 import type { DescMessage } from "@bufbuild/protobuf";
 import type { UnaryResponse } from "@connectrpc/connect";
 import { CoHostErrorReason } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
@@ -64,6 +65,21 @@ export const idempotencyVariants: BrokenVariant[] = [
         ],
       }),
     caughtBy: ["idempotency/idempotent-keys-are-per-user"],
+  },
+  {
+    name: "request-ids-survive-a-reopen",
+    breaks: "R18.reopen",
+    // Outcomes are kept per user and id only, so a room's new incarnation gets its former one's answers.
+    make: () =>
+      newServer({
+        interceptors: [
+          memory(
+            (user, id) => `${user}\n${id}`,
+            (o) => o.ok,
+          ),
+        ],
+      }),
+    caughtBy: ["idempotency/idempotent-void-after-reopen"],
   },
   {
     name: "rate-limited-refusals-remembered",

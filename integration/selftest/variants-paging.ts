@@ -1,7 +1,7 @@
 // Variants that page wrongly: their own cursor form, the cursor checked
-// after the room, UTF-16 order, closed rooms listed, connected rooms left
-// out of ListRooms.
-import { CoHostErrorReason, CoHostStatus, type RoomInfo } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
+// after the room, UTF-16 order, closed rooms listed (by ListRooms or as
+// candidates), connected rooms left out of ListRooms.
+import { CoHostErrorReason, CoHostStatus, type RoomInfo, type SeatUserInfo } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { MemoryStore, type HostInfo } from "@cohost-kit/server";
 import { newServer } from "@cohost-kit/server/testing";
 import { Code, onUnary, refusal, wrapped, type BrokenVariant } from "./tools.js";
@@ -21,7 +21,40 @@ class Utf16OrderStore extends MemoryStore {
   }
 }
 
+const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** Closed rooms stay among the candidates, each on the page whose range holds its id (a stale index). */
+const closedRoomsStillCandidates = () =>
+  wrapped({}, (server) => {
+    const closed: SeatUserInfo[] = [];
+    return [
+      onUnary(["CloseRoom", "GetCoHostCandidates"], async (message, next, req) => {
+        if (req.method.name === "CloseRoom") {
+          const room = await server().core.readRoom(String(message.liveId));
+          const res = await next();
+          if (room) closed.push({ $typeName: "cohost.v1.SeatUserInfo", ...room.host });
+          return res;
+        }
+        const res = await next();
+        const page = res.message as unknown as { candidates: SeatUserInfo[]; nextCursor: string };
+        const after = message.cursor ? fromSpecCursor(String(message.cursor)) : "";
+        const last = page.candidates.at(-1)?.liveId ?? "";
+        for (const c of closed) {
+          if (byteOrder(c.liveId, after) > 0 && (!page.nextCursor || byteOrder(c.liveId, last) < 0)) page.candidates.push(c);
+        }
+        page.candidates.sort((a, b) => byteOrder(a.liveId, b.liveId));
+        return res;
+      }),
+    ];
+  });
+
 export const pagingVariants: BrokenVariant[] = [
+  {
+    name: "closed-rooms-still-candidates",
+    breaks: "R17.paging",
+    make: closedRoomsStillCandidates,
+    caughtBy: ["candidates/candidates-byte-order-and-closed-rooms"],
+  },
   {
     name: "cursors-of-its-own-form",
     breaks: "R17.cursor",

@@ -1,9 +1,11 @@
 // Variants that rate-limit wrongly: refused attempts free, RATE_LIMITED
 // charged, too small an allowance, an allowance that survives a reopen, a
-// retry_after too short.
+// retry_after too short, remembered retries limited or charged.
 import { CoHostErrorDetailSchema, CoHostErrorReason } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { newServer } from "@cohost-kit/server/testing";
-import { Code, ConnectError, onUnary, refusal, wrapped, type BrokenVariant } from "./tools.js";
+import type { DescMessage } from "@bufbuild/protobuf";
+import type { UnaryResponse } from "@connectrpc/connect";
+import { Code, ConnectError, onUnary, refusal, subOf, wrapped, type BrokenVariant } from "./tools.js";
 
 const unlimited = { rateLimit: { burst: 1e9, refillPerSecond: 1e9 } };
 
@@ -26,7 +28,49 @@ function bucketLimiter(charge: "successes" | "every-attempt") {
   });
 }
 
+/**
+ * A request_id memory and a token bucket per room (20 at once, 2 per
+ * second) in front of an unlimited server, with the memory consulted after
+ * the limit, or remembered retries charged to the allowance.
+ */
+function memoryAndLimiter(mode: "limit-before-memory" | "charge-remembered") {
+  const remembered = new Map<string, UnaryResponse<DescMessage, DescMessage>>();
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  return onUnary(["RequestHostConnection"], async (message, next, req) => {
+    const key = message.requestId ? `${subOf(req.header.get("authorization"))}\n${String(message.requestId)}` : "";
+    const prior = key ? remembered.get(key) : undefined;
+    const room = String(message.liveId);
+    const now = Date.now();
+    const b = buckets.get(room) ?? { tokens: 20, at: now };
+    b.tokens = Math.min(20, b.tokens + ((now - b.at) / 1000) * 2);
+    b.at = now;
+    buckets.set(room, b);
+    if (prior && mode === "charge-remembered") {
+      b.tokens -= 1;
+      return prior;
+    }
+    if (b.tokens < 1) throw refusal(Code.ResourceExhausted, CoHostErrorReason.RATE_LIMITED, "", Math.ceil(((1 - b.tokens) / 2) * 1000));
+    b.tokens -= 1;
+    if (prior) return prior;
+    const res = await next();
+    if (key) remembered.set(key, res);
+    return res;
+  });
+}
+
 export const rateVariants: BrokenVariant[] = [
+  {
+    name: "rate-limit-checked-before-memory",
+    breaks: "R18.order",
+    make: () => newServer({ engine: unlimited, interceptors: [memoryAndLimiter("limit-before-memory")] }),
+    caughtBy: ["rate-limit/rate-limit-remembered-retry-answered-and-free"],
+  },
+  {
+    name: "remembered-retries-charged",
+    breaks: "R19.counts",
+    make: () => newServer({ engine: unlimited, interceptors: [memoryAndLimiter("charge-remembered")] }),
+    caughtBy: ["rate-limit/rate-limit-remembered-retry-answered-and-free"],
+  },
   {
     name: "refused-attempts-not-counted",
     breaks: "R19.counts",

@@ -1,30 +1,12 @@
 // Variants that answer refusals wrongly: field, retry_after, order, limits.
-import { CoHostErrorDetailSchema, CoHostErrorReason } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
+import { CoHostErrorReason } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { newServer } from "@cohost-kit/server/testing";
-import { Code, ConnectError, onUnary, reasonOf, refusal, wrapped, type BrokenVariant } from "./tools.js";
+import { Code, onUnary, reasonOf, refusal, rewriteDetail, wrapped, type BrokenVariant } from "./tools.js";
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/g;
 // eslint-disable-next-line no-control-regex
 const HAS_CONTROL = /[\u0000-\u001f\u007f]/;
-
-/** Rewrites the CoHostErrorDetail of refusals with `reason`. */
-function rewriteDetail(
-  reason: CoHostErrorReason,
-  change: (detail: { field: string; retryAfterMs?: number }) => { field: string; retryAfterMs?: number },
-) {
-  return onUnary("*", async (_message, next) => {
-    try {
-      return await next();
-    } catch (err) {
-      const e = ConnectError.from(err);
-      const detail = e.findDetails(CoHostErrorDetailSchema)[0];
-      if (!detail || detail.reason !== reason) throw err;
-      const changed = change({ field: detail.field });
-      throw refusal(e.code, detail.reason, changed.field, changed.retryAfterMs);
-    }
-  });
-}
 
 const capacityOf = (layout: number) => (layout === 601 ? 7 : 9);
 
