@@ -4,10 +4,11 @@
 // language, behaves exactly as the comments below say; a client that
 // consumes it needs nothing else. Rule ids (R1..R20) name the behaviour
 // rules the comments state. Requirement words in capitals are those of
-// RFC 2119. Every sentence that says MUST carries an id in square
-// brackets, made of its rule and a name (for example R7.overdue, the
-// statement on overdue requests); `conformance/COVERAGE.md` lists each one
-// with the conformance cases that check it.
+// RFC 2119. Each absolute requirement and prohibition (RFC 2119, sections
+// 1 and 2) carries an id in square brackets, made of its rule and a name
+// (for example R7.overdue, the statement on overdue requests);
+// `conformance/COVERAGE.md` lists each one with the conformance cases that
+// check it.
 //
 // Conventions that hold for every RPC in this file:
 //
