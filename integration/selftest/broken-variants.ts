@@ -26,6 +26,7 @@ import { orderVariants } from "./variants-order.js";
 import { pagingVariants } from "./variants-paging.js";
 import { rateVariants } from "./variants-rate.js";
 import { refusalVariants } from "./variants-refusals.js";
+import { roomVariants } from "./variants-rooms.js";
 import { timeVariants } from "./variants-time.js";
 import { onWatch, reasonOf, unaryOf, wrapped, type BrokenVariant } from "./tools.js";
 
@@ -189,4 +190,5 @@ export const brokenVariants: BrokenVariant[] = [
   ...rateVariants,
   ...pagingVariants,
   ...boundsVariants,
+  ...roomVariants,
 ];

@@ -12,13 +12,17 @@ const fingerprint = (method: string, message: Record<string, unknown>) =>
   `${method}:${JSON.stringify({ ...message, requestId: "" }, (_, v) => (typeof v === "bigint" ? String(v) : v))}`;
 
 /** A memory of request ids in front of the server's: `keyOf` scopes it, `keep` says which outcomes it holds. */
-function memory(keyOf: (user: string, id: string) => string, keep: (outcome: { ok: true } | { ok: false; err: unknown }) => boolean) {
+function memory(
+  keyOf: (user: string, id: string) => string,
+  keep: (outcome: { ok: true } | { ok: false; err: unknown }) => boolean,
+  fingerprintOf: (method: string, message: Record<string, unknown>) => string = fingerprint,
+) {
   const remembered = new Map<string, { fp: string; res?: UnaryResponse<DescMessage, DescMessage>; err?: unknown }>();
   return onUnary(MUTATIONS, async (message, next, req) => {
     const id = String(message.requestId ?? "");
     if (!id) return next();
     const key = keyOf(subOf(req.header.get("authorization")), id);
-    const fp = fingerprint(req.method.name, message);
+    const fp = fingerprintOf(req.method.name, message);
     const prior = remembered.get(key);
     if (prior) {
       if (prior.fp !== fp) throw refusal(Code.InvalidArgument, CoHostErrorReason.REQUEST_ID_REUSED, "request_id");
@@ -65,6 +69,22 @@ export const idempotencyVariants: BrokenVariant[] = [
         ],
       }),
     caughtBy: ["idempotency/idempotent-keys-are-per-user"],
+  },
+  {
+    name: "reused-id-replays-the-first-outcome",
+    breaks: "R18.reused",
+    // Only the method is compared: the same id with other fields gets the first call's answer.
+    make: () =>
+      newServer({
+        interceptors: [
+          memory(
+            (user, id) => `${user}\n${id}`,
+            () => true,
+            (method) => method,
+          ),
+        ],
+      }),
+    caughtBy: ["idempotency/idempotent-key-reused-for-other-call"],
   },
   {
     name: "request-ids-survive-a-reopen",
