@@ -85,6 +85,13 @@ export const refusalVariants: BrokenVariant[] = [
     caughtBy: ["bad-input/bad-input-extra-info-any-text"],
   },
   {
+    name: "request-limit-4-mib",
+    breaks: "R5.size",
+    // A message over 1 MiB is decoded and judged by its fields instead of refused for its size.
+    make: () => newServer({ limits: { maxRequestBytes: 4 * 1024 * 1024 } }),
+    caughtBy: ["generated/malformed-input-changes-nothing"],
+  },
+  {
     name: "request-limit-8-kib",
     breaks: "R5.size",
     make: () => newServer({ limits: { maxRequestBytes: 8 * 1024 } }),
