@@ -70,15 +70,13 @@ class StreamQueue {
       const m = this.items.shift();
       if (m) return m;
       if (signal.aborted) return undefined;
+      // No named closures per message: tsx (which runs this file) wraps each in a __name call.
       await new Promise<void>((resolve) => {
-        const done = () => {
-          signal.removeEventListener("abort", done);
-          this.wake = undefined;
-          resolve();
-        };
-        signal.addEventListener("abort", done, { once: true });
-        this.wake = done;
+        this.wake = resolve as () => void;
+        signal.addEventListener("abort", this.wake, { once: true });
       });
+      signal.removeEventListener("abort", this.wake!);
+      this.wake = undefined;
     }
   }
 }

@@ -25,8 +25,9 @@ export interface MixOptions {
   concurrency: number;
   warmupMs: number;
   measureMs: number;
-  /** Profile each server during the measured window, into DIR/MODE-N.cpuprofile. */
+  /** Profile each server during the measured window, into DIR/MODE-N[TAG].cpuprofile. */
   profileDir?: string;
+  profileTag?: string;
 }
 
 /**
@@ -86,7 +87,8 @@ export async function callMix(servers: BenchServer[], options: MixOptions): Prom
   await sleep(options.measureMs);
   measuring = false;
   const seconds = (performance.now() - t0) / 1000;
-  if (options.profileDir) await Promise.all(servers.map((s, i) => s.profile(`${options.profileDir}/${s.mode}-${i}.cpuprofile`)));
+  if (options.profileDir)
+    await Promise.all(servers.map((s, i) => s.profile(`${options.profileDir}/${s.mode}-${i}${options.profileTag ?? ""}.cpuprofile`)));
   const after = await Promise.all(servers.map((s) => s.stats()));
   stop = true;
   await Promise.all(running);

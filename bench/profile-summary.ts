@@ -37,31 +37,32 @@ export const buckets = [
 export type Bucket = (typeof buckets)[number];
 
 const rules: [RegExp, Bucket][] = [
-  [/\/server\/http\//, "listener (server/http)"],
+  [/\/server\/(?:dist\/)?http\//, "listener (server/http)"],
   [/^node:(internal\/http2|http2|net|internal\/stream_base_commons|_http_|internal\/streams\/)/, "Node HTTP/2 and sockets"],
   [/node_modules\/@connectrpc\//, "Connect (routing, protocol, envelopes)"],
-  [/node_modules\/@bufbuild\/protobuf\/|\/gen\/src\//, "serialization (protobuf-es)"],
-  [/\/server\/service\/auth\.ts|node_modules\/jose\//, "auth (token check)"],
+  [/node_modules\/@bufbuild\/protobuf\/|\/gen\/(?:src|dist)\//, "serialization (protobuf-es)"],
+  [/\/server\/(?:dist\/)?service\/auth\.[jt]s|node_modules\/jose\//, "auth (token check)"],
   [
-    /\/server\/service\/(interceptors|call-observer|errors)\.ts|\/server\/metrics\/|node_modules\/prom-client\//,
+    /\/server\/(?:dist\/)?service\/(interceptors|call-observer|errors)\.[jt]s|\/server\/(?:dist\/)?metrics\/|node_modules\/prom-client\//,
     "interceptors, error mapping, metrics",
   ],
-  [/\/server\/service\/(validation|cursor)\.ts/, "validation"],
-  [/\/server\/service\//, "service handlers"],
-  [/\/server\/engine\//, "engine"],
-  [/\/server\/store\/|\/server\/core\.ts|node_modules\/ioredis\//, "store"],
-  [/\/server\/feed\//, "feed building and delivery"],
+  [/\/server\/(?:dist\/)?service\/(validation|cursor)\.[jt]s/, "validation"],
+  [/\/server\/(?:dist\/)?service\//, "service handlers"],
+  [/\/server\/(?:dist\/)?engine\//, "engine"],
+  [/\/server\/(?:dist\/)?store\/|\/server\/(?:dist\/)?core\.[jt]s|node_modules\/ioredis\//, "store"],
+  [/\/server\/(?:dist\/)?feed\//, "feed building and delivery"],
   [/\/bench\//, "bench handlers"],
 ];
 
 function classify(frame: ProfileNode["callFrame"]): Bucket | "idle" | undefined {
   if (frame.functionName === "(garbage collector)") return "GC";
-  if (frame.functionName === "(idle)") return "idle";
+  // Idle time, and the profiler's own work when the window's profile is taken (Profiler.stop).
+  if (frame.functionName === "(idle)" || frame.url === "node:inspector") return "idle";
   for (const [re, bucket] of rules) if (re.test(frame.url)) return bucket;
   return undefined;
 }
 
-/** Microseconds of CPU per bucket (idle excluded). */
+/** Microseconds of CPU per bucket (idle and profiler excluded). */
 export function summarise(profile: CpuProfile): Map<Bucket, number> {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();

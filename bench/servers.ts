@@ -59,9 +59,13 @@ process.on("exit", () => {
   for (const c of children) c.kill("SIGKILL");
 });
 
-/** `node <args>`, under taskset on the given cores when pinning is on. */
+/**
+ * `node <args>`, under taskset on the given cores when pinning is on. Servers
+ * run the compiled packages (server/dist, gen/dist), as cohost-server does;
+ * only the bench's own files go through tsx. Load generators may run sources.
+ */
 export function spawnNode(args: string[], cores: "server" | "load", stdio: "inherit" | "pipe" = "pipe"): ChildProcess {
-  const node = [process.execPath, "--conditions=@cohost-kit/source", "--import", tsx, ...args];
+  const node = [process.execPath, ...(cores === "load" ? ["--conditions=@cohost-kit/source"] : []), "--import", tsx, ...args];
   const argv = pinning ? ["taskset", "-c", pinning[cores], ...node] : node;
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ["ignore", stdio === "pipe" ? "pipe" : "inherit", "inherit"] });
   children.add(child);
