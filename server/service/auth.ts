@@ -27,8 +27,11 @@ const expired = () => unauthenticated(CoHostErrorReason.TOKEN_EXPIRED, "token ex
 
 /**
  * Verifies host tokens in the order the spec states (R2): HS256 signature,
- * then `sub`, `exp` and `nbf`, then expiry. Remembers recent good ones so a
- * call costs one map lookup.
+ * then `sub`, `exp` and `nbf`, then expiry. Each distinct good token is
+ * verified once and remembered (keyed by the whole token, so a forged
+ * signature never matches) until it expires by the injected clock; expiry
+ * is still checked on every call. At most `cacheSize` are remembered; the
+ * longest-held is forgotten first.
  */
 export class HostAuthenticator {
   private readonly key: Uint8Array;
@@ -50,7 +53,7 @@ export class HostAuthenticator {
     let claims = this.verified.get(token);
     if (!claims) {
       claims = await this.verify(token, now);
-      if (this.verified.size >= this.cacheSize) this.verified.clear();
+      if (this.verified.size >= this.cacheSize) this.verified.delete(this.verified.keys().next().value!);
       this.verified.set(token, claims);
     }
     if (now >= claims.expMs) {
@@ -58,6 +61,11 @@ export class HostAuthenticator {
       throw expired();
     }
     return claims.sub;
+  }
+
+  /** Tokens remembered as verified (for tests). */
+  get cached(): number {
+    return this.verified.size;
   }
 
   /** Steps 1 and 2 of the spec's token check; expiry is step 3, on every call. */
