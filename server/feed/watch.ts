@@ -116,6 +116,7 @@ export async function* watchRoom(
   } finally {
     metrics.watchClosed();
     unsubscribe();
+    queue.close();
   }
 }
 
