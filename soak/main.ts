@@ -148,6 +148,8 @@ async function startServer(): Promise<{ process: ChildProcess; url: string; exit
       COHOST_HOST: "127.0.0.1",
       COHOST_TOKEN_SECRET: secret,
       COHOST_ADMIN_KEY: adminKey,
+      // The short mode attacks for seconds only: held sockets must meet the header timeout within them.
+      ...(ci ? { COHOST_HEADERS_TIMEOUT_SECONDS: "3" } : {}),
       ...(process.env.COHOST_STORE ? { COHOST_STORE: process.env.COHOST_STORE } : {}),
     },
     stdio: ["ignore", out, "inherit"],
