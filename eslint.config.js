@@ -42,6 +42,8 @@ export default tseslint.config(
       "server/grpc/generated/**",
       "coverage/**",
       "test-results/**",
+      "reports/**",
+      ".stryker-tmp/**",
       "**/*.js",
       "**/*.mjs",
     ],

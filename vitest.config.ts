@@ -12,7 +12,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: [source, ...defaultServerConditions], externalConditions: [source] } },
   test: {
     include: ["**/*.spec.ts"],
-    exclude: ["**/node_modules/**", "**/dist/**"],
+    exclude: ["**/node_modules/**", "**/dist/**", ".stryker-tmp/**"],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     reporters: ["default", "./.ci/summary-reporter.ts"],
