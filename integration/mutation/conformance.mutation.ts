@@ -6,9 +6,10 @@
 // Stryker see which cases reach which code, so a mutant runs only the cases
 // that cover it; a server per test keeps one mutant's damage to one case.
 // Not part of `npm test` (its name does not end in .spec.ts).
+import { createHash } from "node:crypto";
 import { createRouterTransport } from "@connectrpc/connect";
 import { expect, it } from "vitest";
-import { suiteCases } from "@cohost-kit/conformance";
+import { loadCaseFiles, suiteCases, type SuiteCase } from "@cohost-kit/conformance";
 import { newServer, TEST_ADMIN_KEY, TEST_SECRET } from "@cohost-kit/server/testing";
 
 const credentials = { adminKey: TEST_ADMIN_KEY, tokenSecret: TEST_SECRET };
@@ -24,10 +25,20 @@ it("selects every case of the suite", () => {
   expect(cases.length).toBeGreaterThan(50);
 });
 
+// A test's name carries a digest of its case (the steps of a scripted case; what a coded or generated
+// case states it checks), so `npm run mutation -- --incremental` sees a changed case as a new test
+// and tests again the mutants it covers instead of reusing their old results.
+const scripted = new Map(loadCaseFiles().flatMap((file) => file.cases.map((spec) => [`${file.family}/${spec.name}`, spec] as const)));
+function digest(c: SuiteCase): string {
+  const content = scripted.get(`${c.family}/${c.name}`) ?? { rules: c.rules, procedure: c.procedure, asserts: c.asserts };
+  return createHash("sha256").update(JSON.stringify(content)).digest("hex").slice(0, 8);
+}
+
 let index = 0;
 for (const c of cases) {
-  const prefix = `mut${(index++).toString(36)}`;
-  it(`${c.family}/${c.name}`, { timeout: 60_000 }, async () => {
+  // Upper case: ids that sort before every lower-case default a server might start its pages from.
+  const prefix = `M${(index++).toString(36)}`;
+  it(`${c.family}/${c.name} #${digest(c)}`, { timeout: 60_000 }, async () => {
     const server = newServer({ watch });
     const transport = createRouterTransport(server.routes);
     try {
