@@ -25,6 +25,12 @@ export interface MixOptions {
   concurrency: number;
   warmupMs: number;
   measureMs: number;
+  /**
+   * Calls per second for all workers together (open loop); unset: each worker calls as soon
+   * as its last call returned. Server CPU per call falls as the call rate rises (work is
+   * batched per event-loop turn), so CPU is compared between servers at one fixed rate.
+   */
+  rate?: number;
   /** Profile each server during the measured window, into DIR/MODE-N[TAG].cpuprofile. */
   profileDir?: string;
   profileTag?: string;
@@ -51,7 +57,13 @@ export async function callMix(servers: BenchServer[], options: MixOptions): Prom
   let refused = 0;
   let measuring = false;
   let stop = false;
+  let slot = 0; // when the next paced call may start (performance.now() ms)
   const timed = async (call: () => Promise<unknown>) => {
+    if (options.rate) {
+      const now = performance.now();
+      slot = Math.max(slot + 1000 / options.rate, now);
+      if (slot - now >= 1) await sleep(slot - now);
+    }
     const t0 = performance.now();
     try {
       await call();
