@@ -206,7 +206,7 @@ async function main() {
   console.log(
     `CoHost bench on ${cpus().length} cores (${cpus()[0]?.model ?? "unknown cpu"}), Node ${process.version}${quick ? ", --quick" : ""}`,
   );
-  console.log(`Takes about ${quick ? "2" : "6"} minutes. ${pinningNote()}.`);
+  console.log(`Takes about ${quick ? "4" : "10"} minutes on 2 cores, at most ${quick ? 10 : 20} (then it stops). ${pinningNote()}.`);
   console.log(`Every ratio compares figures of this same run. Load average at start: ${load()}\n`);
   if (section(1)) await callMixSection();
   if (section(2)) await fanoutSection();
