@@ -189,6 +189,7 @@ export async function malformed(target: Target, token: string, perSecond: number
         count(counts, `HTTP/2 bad :authority -> ${h[":status"]}`);
       });
       req.on("error", () => {});
+      req.setTimeout(10_000, () => req.close(http2.constants.NGHTTP2_CANCEL)); // as send() bounds its socket
       req.on("close", () => {
         if (!answered) count(counts, "HTTP/2 bad :authority -> closed");
         session.close();
