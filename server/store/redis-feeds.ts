@@ -40,7 +40,7 @@ export interface RedisFeedsOptions {
   onLag: (ms: number) => void;
   now: () => number;
   /** Other channels' messages (e.g. "a deadline was added"). */
-  onOther: (channel: string) => void;
+  onOther: (channel: string, payload: Buffer) => void;
 }
 
 export class RedisFeeds {
@@ -87,7 +87,7 @@ export class RedisFeeds {
   }
 
   private onMessage(channel: string, payload: Buffer): void {
-    if (!channel.startsWith(this.prefix)) return this.options.onOther(channel);
+    if (!channel.startsWith(this.prefix)) return this.options.onOther(channel, payload);
     const room = this.channels.get(channel.slice(this.prefix.length));
     if (!room) return;
     let committedAt: number | undefined;

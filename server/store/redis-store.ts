@@ -87,6 +87,8 @@ export class RedisStore implements StateStore, FeedBus {
   private readonly live: RedisFeeds;
   private closed = false;
   private deadlineTimer: { cancel(): void } | undefined;
+  /** When (this instance's clock) the armed deadline timer looks at the index next. */
+  private deadlineArmedAt = Infinity;
   private deadlineLoop: Promise<void> | undefined;
   private onDue: ((key: string, dueAt: number) => Promise<void>) | undefined;
   private readonly deadlinePollMs: number;
@@ -118,8 +120,8 @@ export class RedisStore implements StateStore, FeedBus {
       logger: this.logger,
       onLag: (ms) => this.metrics.pubsubDelivered(ms),
       now: () => this.clock.now(),
-      onOther: (channel) => {
-        if (channel === this.key("deadlines-changed")) this.armDeadlines(0);
+      onOther: (channel, payload) => {
+        if (channel === this.key("deadlines-changed")) this.deadlineAdded(Number(payload.toString()));
       },
     });
     // After a reconnect: the deadline channel again, and a look at what fell due meanwhile.
@@ -361,12 +363,12 @@ export class RedisStore implements StateStore, FeedBus {
         max: this.idempotencyPerUser,
       });
     }
-    let deadlinesAdded = false;
+    let earliestAdded = Infinity;
     for (const [key, at] of tx.deadlines) {
       if (at === null) ops.push({ op: "zrem", key: this.key("deadlines"), member: key });
       else {
         ops.push({ op: "zadd", key: this.key("deadlines"), score: at, member: key });
-        deadlinesAdded = true;
+        earliestAdded = Math.min(earliestAdded, at);
       }
     }
     const header = Buffer.alloc(9);
@@ -379,7 +381,11 @@ export class RedisStore implements StateStore, FeedBus {
       ops.push({ op: "publish", channel: this.key(`feed:${liveId}`), message: Buffer.concat([header, bytes]) });
     }
     for (const liveId of closed) ops.push({ op: "del", key: this.logKey(liveId) });
-    if (deadlinesAdded) ops.push({ op: "publish", channel: this.key("deadlines-changed"), message: "1" });
+    // How far ahead (Redis ms from the fetch) the earliest new deadline is, so an instance
+    // whose deadline timer already looks sooner need not ask Redis again.
+    if (earliestAdded !== Infinity) {
+      ops.push({ op: "publish", channel: this.key("deadlines-changed"), message: String(Math.max(0, earliestAdded - tx.now)) });
+    }
     return ops;
   }
 
@@ -435,11 +441,24 @@ export class RedisStore implements StateStore, FeedBus {
     this.armDeadlines(0);
   }
 
+  /**
+   * A commit added a deadline `delayMs` from its fetch (a message without a
+   * number, from an older instance, means now). Asks Redis early only when
+   * the timer would look later than that: with the poll interval capping
+   * every wait, most new deadlines cost this instance no round trip.
+   */
+  private deadlineAdded(delayMs: number): void {
+    const delay = Number.isFinite(delayMs) && delayMs >= 0 ? delayMs : 0;
+    if (this.clock.now() + delay < this.deadlineArmedAt) this.armDeadlines(delay);
+  }
+
   /** Looks at the deadline index after `delayMs`; every instance does, the transaction lets one win. */
   private armDeadlines(delayMs: number): void {
     if (this.closed || !this.onDue) return;
     this.deadlineTimer?.cancel();
-    this.deadlineTimer = this.clock.schedule(this.clock.now() + delayMs, () => {
+    this.deadlineArmedAt = this.clock.now() + delayMs;
+    this.deadlineTimer = this.clock.schedule(this.deadlineArmedAt, () => {
+      this.deadlineArmedAt = Infinity;
       this.deadlineLoop = (this.deadlineLoop ?? Promise.resolve())
         .then(() => this.fireDue())
         .then(
@@ -447,7 +466,7 @@ export class RedisStore implements StateStore, FeedBus {
           (err: unknown) => {
             if (this.closed) return;
             this.outage.failed(err);
-            this.armDeadlines(this.deadlinePollMs);
+            this.armDeadlinesWithin(this.deadlinePollMs);
           },
         );
     });
@@ -460,7 +479,12 @@ export class RedisStore implements StateStore, FeedBus {
     for (let i = 0; i + 1 < due.length; i += 2) await this.onDue!(due[i]!, Number(due[i + 1]));
     const nextAt = first.length === 2 ? Number(first[1]) : Infinity;
     const wait = due.length === 200 ? 0 : Math.max(0, Math.min(this.deadlinePollMs, nextAt - Number(now)));
-    this.armDeadlines(wait);
+    this.armDeadlinesWithin(wait);
+  }
+
+  /** Arms the timer for `delayMs` unless a deadline added during the look asked for sooner. */
+  private armDeadlinesWithin(delayMs: number): void {
+    if (this.clock.now() + delayMs < this.deadlineArmedAt) this.armDeadlines(delayMs);
   }
 
   // ---- lifecycle -----------------------------------------------------------------------
