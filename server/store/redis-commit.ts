@@ -8,6 +8,8 @@
 // per user, ordered by expiry, whose oldest records are deleted past the
 // quota, so one user cannot push out another's.
 
+import { createHash } from "node:crypto";
+
 /** Writes in the order the script applies them. Keys are indexes into KEYS. */
 export type CommitOp =
   | { op: "set"; key: string; value: string | Buffer }
@@ -57,7 +59,13 @@ end
 return 'ok'
 `;
 
-/** The EVAL arguments (script, key count, keys, then args) of a commit that must run before `deadline` (Redis ms). */
+/** The commit script's SHA-1, for EVALSHA: Redis hashes and parses the script once, not per commit. */
+export const COMMIT_SCRIPT_SHA = createHash("sha1").update(SCRIPT).digest("hex");
+
+/** The script itself, for SCRIPT LOAD when Redis forgot it (restarted, flushed). */
+export const COMMIT_SCRIPT = SCRIPT;
+
+/** The EVALSHA arguments (key count, keys, then args) of a commit that must run before `deadline` (Redis ms). */
 export function commitCommand(ops: CommitOp[], deadline: number): (string | number | Buffer)[] {
   const keys: string[] = [];
   const index = new Map<string, number>();
@@ -97,7 +105,7 @@ export function commitCommand(ops: CommitOp[], deadline: number): (string | numb
         break;
     }
   }
-  return [SCRIPT, keys.length, ...keys, ...args];
+  return [keys.length, ...keys, ...args];
 }
 
 /** Redis TIME, in milliseconds. */

@@ -41,9 +41,10 @@ async function pair() {
   const monitor = await base.monitor();
   monitors.push(monitor, base);
   const looks = { count: 0 };
-  // The deadline look is the only script that reads the index by score.
+  // The deadline look is the only script with the index as its one key (commits name several).
   monitor.on("monitor", (_time: string, args: string[]) => {
-    if (args[0]?.toLowerCase() === "eval" && args[1]?.includes("ZRANGEBYSCORE")) looks.count++;
+    const command = args[0]?.toLowerCase();
+    if ((command === "eval" || command === "evalsha") && args[2] === "1" && args[3] === `${prefix}deadlines`) looks.count++;
   });
   return { cores, looks };
 }

@@ -21,7 +21,7 @@ import type { IdempotencyRecord, Transaction } from "../engine/transaction.js";
 import { silentLogger, type Logger } from "../logger.js";
 import { noMetrics, type StoreCensus, type StoreMetrics } from "../metrics/server-metrics.js";
 import { BufferedTransaction } from "./buffered-transaction.js";
-import { commitCommand, timeToMs, type CommitOp } from "./redis-commit.js";
+import { COMMIT_SCRIPT, COMMIT_SCRIPT_SHA, commitCommand, timeToMs, type CommitOp } from "./redis-commit.js";
 import { RedisFeeds, TIMED } from "./redis-feeds.js";
 import { quit, RedisPool, redisConnection } from "./redis-pool.js";
 import type { FeedBus, FeedListener, StateStore, TransactionHint } from "./state-store.js";
@@ -73,6 +73,7 @@ local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIM
 local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return {tostring(now), due, first}
 `;
+const DUE_SCRIPT_SHA = createHash("sha1").update(DUE_SCRIPT).digest("hex");
 
 export class RedisStore implements StateStore, FeedBus {
   readonly kind = "redis";
@@ -318,13 +319,19 @@ export class RedisStore implements StateStore, FeedBus {
     // for it `timeoutMs` after sending it, which is later than that: an EXEC that sits in a
     // frozen Redis past it finds the deadline passed and writes nothing.
     const deadline = tx.now + this.timeoutMs;
-    const [script, ...args] = commitCommand(this.opsOf(tx), deadline);
+    const [keyCount, ...args] = commitCommand(this.opsOf(tx), deadline);
     const result = await conn
       .multi()
-      .eval(script as string, ...(args as [number, ...(string | Buffer | number)[]]))
+      .evalsha(COMMIT_SCRIPT_SHA, keyCount as number, ...(args as (string | Buffer | number)[]))
       .exec();
     if (result === null) return false;
     const [err, reply] = result[0]!;
+    if (err && isNoScript(err)) {
+      // Redis lost its script cache (restart, SCRIPT FLUSH): nothing ran and EXEC ended the
+      // WATCHes, so load the script and run the transition again on fresh reads.
+      await conn.script("LOAD", COMMIT_SCRIPT);
+      return false;
+    }
     if (err) throw err;
     if (reply === "expired") throw new Error("Redis ran the commit after its deadline; nothing was written");
     return true;
@@ -475,7 +482,12 @@ export class RedisStore implements StateStore, FeedBus {
   /** Ends what is due by Redis's clock, then sleeps until the next deadline (at most the poll interval). */
   private async fireDue(): Promise<void> {
     if (this.closed) return;
-    const [now, due, first] = (await this.main.eval(DUE_SCRIPT, 1, this.key("deadlines"))) as [string, string[], string[]];
+    const index = this.key("deadlines");
+    const look = await this.main.evalsha(DUE_SCRIPT_SHA, 1, index).catch((err: unknown) => {
+      if (isNoScript(err)) return this.main.eval(DUE_SCRIPT, 1, index); // EVAL caches it again
+      throw err;
+    });
+    const [now, due, first] = look as [string, string[], string[]];
     for (let i = 0; i + 1 < due.length; i += 2) await this.onDue!(due[i]!, Number(due[i + 1]));
     const nextAt = first.length === 2 ? Number(first[1]) : Infinity;
     const wait = due.length === 200 ? 0 : Math.max(0, Math.min(this.deadlinePollMs, nextAt - Number(now)));
@@ -571,6 +583,11 @@ class RedisTransaction extends BufferedTransaction {
 }
 
 /** A Redis URL fit for a log: its password replaced. */
+/** Redis's answer to EVALSHA for a script it does not hold. */
+function isNoScript(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith("NOSCRIPT");
+}
+
 export function withoutPassword(url: string): string {
   try {
     const parsed = new URL(url);
