@@ -1,5 +1,5 @@
 // Tokens and admin credentials the suite presents, good and deliberately bad.
-import { SignJWT } from "jose";
+import { CompactSign, SignJWT } from "jose";
 import type { AuthVariant, TokenSpec } from "./schema.js";
 
 export interface Credentials {
@@ -31,6 +31,9 @@ export async function tokenOf(credentials: Credentials, userId: string, spec: To
   if (iat !== null) claims.iat = now + iat;
   const alg = spec.alg ?? "HS256";
   const secret = spec.forged ? `forged-${credentials.tokenSecret}-forged` : credentials.tokenSecret;
+  if (spec.payload !== undefined) {
+    return new CompactSign(encoder.encode(spec.payload)).setProtectedHeader({ alg, typ: "JWT" }).sign(encoder.encode(secret));
+  }
   if (alg === "none") {
     const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
     return `${part({ alg: "none", typ: "JWT" })}.${part(claims)}.`;

@@ -47,6 +47,12 @@ export interface TokenSpec {
   alg?: "HS256" | "HS384" | "HS512" | "none";
   /** Sign with a secret other than the server's. */
   forged?: boolean;
+  /**
+   * The payload as this JSON text, signed as it stands in place of the
+   * claims (which are then ignored): a payload that is JSON but not an
+   * object, such as `null` or an array.
+   */
+  payload?: string;
 }
 
 export type AuthVariant =
@@ -418,7 +424,8 @@ function validateCall(where: string, s: Obj, names: Set<string>) {
     if (kind === "header") str(`${where}.auth.header`, a.header);
     if (kind === "token") {
       const t = obj(`${where}.auth.token`, a.token);
-      only(`${where}.auth.token`, t, ["sub", "exp", "nbf", "iat", "alg", "forged"]);
+      only(`${where}.auth.token`, t, ["sub", "exp", "nbf", "iat", "alg", "forged", "payload"]);
+      if (t.payload !== undefined) str(`${where}.auth.token.payload`, t.payload);
       for (const c of ["exp", "nbf", "iat"]) {
         if (t[c] !== undefined && t[c] !== null && typeof t[c] !== "number") fail(`${where}.auth.token.${c}`, "must be a number or null");
       }

@@ -2081,7 +2081,10 @@ export const CoHostService: GenService<{
    * on a page read after it was closed; rooms opened or closed while
    * paging may otherwise appear or not [R17.paging]. An empty `cursor`
    * asks for the first page; pass the previous response's `next_cursor`
-   * for the next. An empty `next_cursor` means the end.
+   * for the next. An empty `next_cursor` means the end: a server MUST
+   * return it empty when no room the call would list follows the page's
+   * last room, also when the page holds exactly `page_size` rooms, so
+   * paging never ends with an extra empty page [R17.end].
    *
    * Cursors. A server MUST return as `next_cursor` the URL-safe base64
    * encoding, without padding, of the UTF-8 text `c1:` followed by the
@@ -2184,7 +2187,8 @@ export const RoomAdminService: GenService<{
    * Refusals:
    * * `INVALID_ARGUMENT` / `INVALID_FIELD`: a field breaks its limits.
    * * `ALREADY_EXISTS` / `ROOM_ALREADY_OPEN`: the room is open with other
-   *   host fields [R1.already-open].
+   *   host fields, that is another `user_id`, `user_name` or `avatar_url`
+   *   (the open room keeps its fields) [R1.already-open].
    *
    * @generated from rpc cohost.v1.RoomAdminService.OpenRoom
    */
@@ -2237,8 +2241,9 @@ export const RoomAdminService: GenService<{
   },
   /**
    * ListRooms pages through all open rooms. It changes nothing. A page MUST
-   * follow the rules of GetCoHostCandidates (order, `page_size`, paging and
-   * cursors), without excluding any room [R17.list].
+   * follow the rules of GetCoHostCandidates (order, `page_size`, paging,
+   * cursors and the empty `next_cursor` at the end), without excluding any
+   * room [R17.list].
    *
    * @generated from rpc cohost.v1.RoomAdminService.ListRooms
    */
