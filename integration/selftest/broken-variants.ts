@@ -19,6 +19,7 @@ import { mintHostToken, type CoHostServer } from "@cohost-kit/server";
 import { newServer, TEST_SECRET } from "@cohost-kit/server/testing";
 import { authVariants } from "./variants-auth.js";
 import { boundsVariants } from "./variants-bounds.js";
+import { closureVariants } from "./variants-closure.js";
 import { feedVariants } from "./variants-feed.js";
 import { fieldVariants } from "./variants-fields.js";
 import { idempotencyVariants } from "./variants-idempotency.js";
@@ -191,4 +192,5 @@ export const brokenVariants: BrokenVariant[] = [
   ...pagingVariants,
   ...boundsVariants,
   ...roomVariants,
+  ...closureVariants,
 ];
