@@ -8,7 +8,16 @@
 // reports go to reports/mutation/ (not committed).
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
-  mutate: ["server/engine/**/*.ts", "server/feed/**/*.ts", "server/service/**/*.ts", "!**/*.spec.ts"],
+  mutate: [
+    "server/engine/**/*.ts",
+    "server/feed/**/*.ts",
+    "server/service/**/*.ts",
+    "!**/*.spec.ts",
+    // Metrics, durations and log lines of every call: observability, not protocol, so no conformance
+    // case can see its mutants (they are equivalent over the wire); call-observer.spec.ts and the
+    // observability tests check it.
+    "!server/service/call-observer.ts",
+  ],
   testRunner: "vitest",
   vitest: { configFile: "vitest.mutation.config.ts", related: false },
   coverageAnalysis: "perTest",

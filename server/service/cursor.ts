@@ -13,6 +13,7 @@ export function encodeCursor(lastLiveId: string): string {
 /** The live id after which the page starts ("" for the first page), or a violation. */
 export function decodeCursor(field: string, cursor: string): { after: string } | Violation {
   if (cursor === "") return { after: "" };
+  // Stryker disable next-line StringLiteral: message text is not part of the protocol
   const invalid = { field, message: "is not a cursor (the URL-safe base64 of c1: and a live id)" };
   if (Buffer.byteLength(cursor) > limits.cursorBytes || !/^[A-Za-z0-9_-]+$/.test(cursor)) return invalid;
   const text = Buffer.from(cursor, "base64url").toString("utf8");

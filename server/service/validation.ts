@@ -26,9 +26,13 @@ function bytes(value: string): number {
 }
 
 export function checkId(field: string, value: string): Violation | undefined {
+  // Stryker disable next-line StringLiteral: message text is not part of the protocol
   if (value.length === 0) return { field, message: "must not be empty" };
+  // Stryker disable next-line StringLiteral: message text is not part of the protocol
   if (!value.isWellFormed()) return { field, message: "must be valid UTF-8" };
+  // Stryker disable next-line StringLiteral: message text is not part of the protocol
   if (bytes(value) > limits.idBytes) return { field, message: `must be at most ${limits.idBytes} bytes` };
+  // Stryker disable next-line StringLiteral: message text is not part of the protocol
   if (CONTROL.test(value)) return { field, message: "must not contain control characters" };
   return undefined;
 }
@@ -39,7 +43,9 @@ export function checkOptionalId(field: string, value: string): Violation | undef
 
 /** Free-form data (extra_info): any UTF-8 text up to `maxBytes`. */
 export function checkText(field: string, value: string, maxBytes: number): Violation | undefined {
+  // Stryker disable next-line StringLiteral: message text is not part of the protocol
   if (!value.isWellFormed()) return { field, message: "must be valid UTF-8" };
+  // Stryker disable next-line StringLiteral: message text is not part of the protocol
   if (bytes(value) > maxBytes) return { field, message: `must be at most ${maxBytes} bytes` };
   return undefined;
 }
@@ -48,14 +54,17 @@ export function checkText(field: string, value: string, maxBytes: number): Viola
 export function checkDisplayText(field: string, value: string, maxBytes: number): Violation | undefined {
   const violation = checkText(field, value, maxBytes);
   if (violation) return violation;
+  // Stryker disable next-line StringLiteral: message text is not part of the protocol
   return CONTROL.test(value) ? { field, message: "must not contain control characters" } : undefined;
 }
 
 export function checkLayout(field: string, value: number): Violation | undefined {
+  // Stryker disable next-line StringLiteral: message text is not part of the protocol
   return isKnownLayout(value) ? undefined : { field, message: "must be one of the defined layouts" };
 }
 
 export function checkRange(field: string, value: number, min: number, max: number): Violation | undefined {
+  // Stryker disable next-line StringLiteral: message text is not part of the protocol
   return Number.isInteger(value) && value >= min && value <= max ? undefined : { field, message: `must be ${min} to ${max}` };
 }
 
