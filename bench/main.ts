@@ -23,7 +23,8 @@ const only = process.argv
 const section = (n: number) => !only || only.includes(String(n));
 const REDIS_URL = process.env.COHOST_BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 const mix = { concurrency: 32, warmupMs: quick ? 1_000 : 2_000, measureMs: quick ? 1_500 : 3_000 };
-const rounds = 2;
+// Alternating windows per server: more of them in the full run, as one window's throughput swings with the machine.
+const rounds = quick ? 2 : 4;
 const report = new Report();
 const load = () =>
   loadavg()

@@ -4,12 +4,13 @@
 // Besides what a case spells out, every case checks what the spec says of
 // every call: refusal details, response positions, request deadlines, the
 // feeds' own rules, and GetRoom agreeing with the feeds.
-import { ScalarType, toBinary, type DescMessage } from "@bufbuild/protobuf";
+import { equals, ScalarType, toBinary, toJsonString, type DescMessage } from "@bufbuild/protobuf";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { createClient, type Client, type Transport } from "@connectrpc/connect";
 import {
   CoHostService,
   RoomAdminService,
+  RoomInfoSchema,
   WatchCoHostResponseSchema,
   type RoomInfo,
   type WatchCoHostResponse,
@@ -137,16 +138,31 @@ export class WireCase {
     return { headers: { authorization: adminAuthorization(this.options.credentials)! } };
   }
 
+  /** R1.response: OpenRoom answers with the room as GetRoom shows it right after. */
+  private async checkOpenedRoom(where: string, liveId: string, answered: RoomInfo | undefined): Promise<void> {
+    const now = await this.getRoomById(liveId);
+    if (!answered || !now || !equals(RoomInfoSchema, answered, now)) {
+      throw new ConformanceFailure(
+        `${where}: OpenRoom's room ${answered ? toJsonString(RoomInfoSchema, answered) : "(unset)"} is not GetRoom's right after, ${now ? toJsonString(RoomInfoSchema, now) : "(not found)"} (R1.response)`,
+      );
+    }
+  }
+
   private async openRoom(name: string): Promise<void> {
     const a = this.cast.actor(name);
-    await this.admin.openRoom({ liveId: a.liveId, userId: a.userId, userName: a.userName, avatarUrl: a.avatarUrl }, this.adminHeaders());
+    const opened = await this.admin.openRoom({ liveId: a.liveId, userId: a.userId, userName: a.userName, avatarUrl: a.avatarUrl }, this.adminHeaders());
+    await this.checkOpenedRoom(`opening ${name}'s room`, a.liveId, opened.room);
     this.opened.add(a.liveId);
   }
 
   /** The room as GetRoom shows it, or undefined when it is not open. */
   private async getRoom(name: string): Promise<RoomInfo | undefined> {
+    return this.getRoomById(this.cast.actor(name).liveId);
+  }
+
+  private async getRoomById(liveId: string): Promise<RoomInfo | undefined> {
     try {
-      return (await this.admin.getRoom({ liveId: this.cast.actor(name).liveId }, this.adminHeaders())).room;
+      return (await this.admin.getRoom({ liveId }, this.adminHeaders())).room;
     } catch (err) {
       const outcome = outcomeOfError(err);
       if (!outcome.ok && outcome.code === "NOT_FOUND") return undefined;
@@ -288,7 +304,10 @@ export class WireCase {
   /** What the spec says of every successful call; returns a new request's deadline. */
   private async afterSuccess(where: string, step: CallStep, outcome: Extract<CallOutcome, { ok: true }>): Promise<number | undefined> {
     const args = this.resolveArgs(step);
-    if (step.call === "OpenRoom") this.opened.add(String(args.liveId));
+    if (step.call === "OpenRoom") {
+      this.opened.add(String(args.liveId));
+      await this.checkOpenedRoom(where, String(args.liveId), (outcome.response as { room?: RoomInfo }).room);
+    }
     if (!MUTATIONS.has(step.call) || step.same_as) return undefined;
     const response = outcome.response as { position?: { epoch: string; sequence: bigint }; deadline?: Parameters<typeof timestampMs>[0] };
     const position = response.position;

@@ -3,7 +3,8 @@
 // but not an object, an OpenRoom that takes other host fields as a retry,
 // and paging that ends with an extra empty page.
 import { Code, ConnectError } from "@connectrpc/connect";
-import { CoHostErrorReason, type RoomInfo, type SeatUserInfo } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
+import { create } from "@bufbuild/protobuf";
+import { CoHostErrorReason, RoomInfoSchema, type RoomInfo, type SeatUserInfo } from "@cohost-kit/spec/cohost/v1/cohost_pb.js";
 import { mintHostToken } from "@cohost-kit/server";
 import { newServer, TEST_SECRET } from "@cohost-kit/server/testing";
 import type { Interceptor } from "@connectrpc/connect";
@@ -160,5 +161,21 @@ export const closureVariants: BrokenVariant[] = [
         ],
       }),
     caughtBy: ["candidates/paging-ends-at-exact-page"],
+  },
+  {
+    name: "open-room-answers-an-empty-room",
+    breaks: "R1.response",
+    // OpenRoom opens the room but answers with an empty RoomInfo, as a handler that forgot to fill it.
+    make: () =>
+      newServer({
+        interceptors: [
+          onUnary(["OpenRoom"], async (_message, next) => {
+            const res = await next();
+            (res.message as unknown as { room?: RoomInfo }).room = create(RoomInfoSchema);
+            return res;
+          }),
+        ],
+      }),
+    caughtBy: ["auth/admin-open-room-rules"],
   },
 ];

@@ -1172,7 +1172,8 @@ export const OpenRoomRequestSchema: GenMessage<OpenRoomRequest> = /*@__PURE__*/
  */
 export type OpenRoomResponse = Message<"cohost.v1.OpenRoomResponse"> & {
   /**
-   * The room as it is now.
+   * The room as it is now, equal to GetRoom's `room` right after the call
+   * (R1.response).
    *
    * @generated from field: cohost.v1.RoomInfo room = 1;
    */
@@ -2184,6 +2185,9 @@ export const RoomAdminService: GenService<{
    *
    * Opening a room that is already open with exactly the same host fields
    * MUST succeed and change nothing, so the platform may retry [R1.open].
+   * The response's `room` MUST be the room as GetRoom returns it right after
+   * the call: the given host, the room's state and feed position, its
+   * pending outgoing requests [R1.response].
    * Refusals:
    * * `INVALID_ARGUMENT` / `INVALID_FIELD`: a field breaks its limits.
    * * `ALREADY_EXISTS` / `ROOM_ALREADY_OPEN`: the room is open with other
