@@ -150,7 +150,10 @@ export class WireCase {
 
   private async openRoom(name: string): Promise<void> {
     const a = this.cast.actor(name);
-    const opened = await this.admin.openRoom({ liveId: a.liveId, userId: a.userId, userName: a.userName, avatarUrl: a.avatarUrl }, this.adminHeaders());
+    const opened = await this.admin.openRoom(
+      { liveId: a.liveId, userId: a.userId, userName: a.userName, avatarUrl: a.avatarUrl },
+      this.adminHeaders(),
+    );
     await this.checkOpenedRoom(`opening ${name}'s room`, a.liveId, opened.room);
     this.opened.add(a.liveId);
   }
