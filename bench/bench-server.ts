@@ -9,6 +9,7 @@
 import * as http2 from "node:http2";
 import { Session } from "node:inspector";
 import { writeFileSync } from "node:fs";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { ConnectRouter } from "@connectrpc/connect";
@@ -46,6 +47,9 @@ const metrics = new BenchMetrics();
 // per worker sending as fast as it can (rate limits outside the spec's R19 bounds on purpose).
 const limits = { maxStreams: 100_000, maxStreamsPerConnection: 100_000, maxConcurrentStreams: 100_000 };
 
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+
 function statsRoute(path: string, req: AnyRequest, res: AnyResponse): boolean {
   if (path === "/bench/profile") return profileRoute(req, res);
   if (path !== "/bench/stats") return false;
@@ -54,6 +58,10 @@ function statsRoute(path: string, req: AnyRequest, res: AnyResponse): boolean {
   const start = req.url?.includes("window=start") ?? false;
   if (start) globalThis.gc?.();
   const cpu = process.cpuUsage();
+  // The longest the event loop was held up in the window (GC pauses, long tasks): what a call's tail waits for.
+  const loopMaxMs = loopDelay.max / 1e6;
+  const loopP99Ms = loopDelay.percentile(99) / 1e6;
+  if (start) loopDelay.reset();
   if (!start) globalThis.gc?.();
   const memory = process.memoryUsage();
   res.writeHead(200, { "content-type": "application/json" });
@@ -63,6 +71,8 @@ function statsRoute(path: string, req: AnyRequest, res: AnyResponse): boolean {
       heapUsed: memory.heapUsed,
       external: memory.external,
       rss: memory.rss,
+      loopMaxMs,
+      loopP99Ms,
       roundTrips: metrics.tripsSeen,
       transitions: metrics.transitions,
     }),

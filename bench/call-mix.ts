@@ -19,6 +19,8 @@ export interface MixResult {
   refused: number;
   /** Redis round trips per transition in the window (0 without Redis). */
   roundTripsPerTransition: number;
+  /** The servers' longest event-loop delay in the window(s), ms. */
+  loopMaxMs: number;
 }
 
 export interface MixOptions {
@@ -116,6 +118,7 @@ export async function callMix(servers: BenchServer[], options: MixOptions): Prom
     calls,
     refused,
     roundTripsPerTransition: transitions > 0 ? sum((s) => s.roundTrips) / transitions : 0,
+    loopMaxMs: Math.max(...after.map((s) => s.loopMaxMs)),
   };
 }
 
@@ -132,6 +135,7 @@ export function combine(runs: MixResult[]): MixResult {
     calls,
     refused: runs.reduce((n, r) => n + r.refused, 0),
     roundTripsPerTransition: runs.reduce((n, r) => n + r.roundTripsPerTransition * r.calls, 0) / calls,
+    loopMaxMs: Math.max(...runs.map((r) => r.loopMaxMs)),
     samples,
   };
 }

@@ -33,7 +33,7 @@ const load = () =>
 
 const row = (name: string, r: MixResult) =>
   console.log(
-    `   ${name.padEnd(24)} ${fmt(r.callsPerSecond, 0).padStart(6)} calls/s  p50 ${fmt(r.p50, 2)} ms  p99 ${fmt(r.p99, 2)} ms  server CPU ${fmt(r.cpuMicrosPerCall, 0).padStart(4)} µs/call  (${r.calls} calls, ${r.refused} refused)`,
+    `   ${name.padEnd(24)} ${fmt(r.callsPerSecond, 0).padStart(6)} calls/s  p50 ${fmt(r.p50, 2)} ms  p99 ${fmt(r.p99, 2)} ms  server CPU ${fmt(r.cpuMicrosPerCall, 0).padStart(4)} µs/call  event loop held ≤ ${fmt(r.loopMaxMs, 0)} ms  (${r.calls} calls, ${r.refused} refused)`,
   );
 
 async function withServers<T>(modes: Parameters<typeof startServer>[0][], run: (servers: BenchServer[]) => Promise<T>): Promise<T> {
