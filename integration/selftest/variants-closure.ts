@@ -144,6 +144,20 @@ export const closureVariants: BrokenVariant[] = [
     caughtBy: ["auth/admin-open-room-other-host-fields"],
   },
   {
+    name: "open-room-other-user-id-taken-as-retry",
+    breaks: "R1.already-open",
+    // Only the display fields decide whether an OpenRoom is a retry: another user id with the same name and avatar is let through.
+    make: () =>
+      wrapped({}, (server) => [
+        onUnary(["OpenRoom"], async (message, next) => {
+          const room = await server().core.readRoom(String(message.liveId));
+          if (room && room.host.userName === message.userName && room.host.avatarUrl === message.avatarUrl) message.userId = room.host.userId;
+          return next();
+        }),
+      ]),
+    caughtBy: ["auth/admin-open-room-other-host-fields"],
+  },
+  {
     name: "extra-empty-page-after-a-full-page",
     breaks: "R17.end",
     // A full page always gets a next_cursor, as a server that fetches page_size rooms and no more.

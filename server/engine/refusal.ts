@@ -32,23 +32,79 @@ const R = CoHostErrorReason;
 // The refusals of SEMANTICS.md, one constructor each so every path words
 // and codes them alike.
 export const refusals = {
-  roomNotFound: (liveId: string, field: string) => refuse(Code.NotFound, R.ROOM_NOT_FOUND, `room "${liveId}" is not open`, field),
+  roomNotFound: (liveId: string, field: string) =>
+    refuse(
+      Code.NotFound,
+      R.ROOM_NOT_FOUND,
+      // Stryker disable next-line StringLiteral: message text is not part of the protocol
+      `room "${liveId}" is not open`,
+      field,
+    ),
   notRoomHost: (liveId: string) =>
-    refuse(Code.PermissionDenied, R.NOT_ROOM_HOST, `the caller is not the host of room "${liveId}"`, "live_id"),
+    refuse(
+      Code.PermissionDenied,
+      R.NOT_ROOM_HOST,
+      // Stryker disable next-line StringLiteral: message text is not part of the protocol
+      `the caller is not the host of room "${liveId}"`,
+      "live_id",
+    ),
   rateLimited: (retryAfterMs: number) =>
-    refuse(Code.ResourceExhausted, R.RATE_LIMITED, "too many connection requests; retry later", "", retryAfterMs),
-  selfRequest: () => refuse(Code.InvalidArgument, R.SELF_REQUEST, "a room cannot request a connection with itself", "target_host_live_id"),
+    refuse(
+      Code.ResourceExhausted,
+      R.RATE_LIMITED,
+      // Stryker disable next-line StringLiteral: message text is not part of the protocol
+      "too many connection requests; retry later",
+      "",
+      retryAfterMs,
+    ),
+  selfRequest: () =>
+    refuse(
+      Code.InvalidArgument,
+      R.SELF_REQUEST,
+      // Stryker disable next-line StringLiteral: message text is not part of the protocol
+      "a room cannot request a connection with itself",
+      "target_host_live_id",
+    ),
+  // Stryker disable next-line StringLiteral: message text is not part of the protocol
   pendingIncoming: () => refuse(Code.FailedPrecondition, R.PENDING_INCOMING_REQUEST, "answer the pending incoming request first"),
-  alreadyInvitedOrConnected: () => refuse(Code.AlreadyExists, R.ALREADY_INVITED_OR_CONNECTED, "the target is already invited or connected"),
-  targetConnectedElsewhere: () => refuse(Code.FailedPrecondition, R.TARGET_CONNECTED_ELSEWHERE, "the target is connected with other rooms"),
+  alreadyInvitedOrConnected: () =>
+    // Stryker disable next-line StringLiteral: message text is not part of the protocol
+    refuse(Code.AlreadyExists, R.ALREADY_INVITED_OR_CONNECTED, "the target is already invited or connected"),
+  targetConnectedElsewhere: () =>
+    // Stryker disable next-line StringLiteral: message text is not part of the protocol
+    refuse(Code.FailedPrecondition, R.TARGET_CONNECTED_ELSEWHERE, "the target is connected with other rooms"),
+  // Stryker disable next-line StringLiteral: message text is not part of the protocol
   targetBusy: () => refuse(Code.FailedPrecondition, R.TARGET_BUSY, "the target is inviting or invited"),
   layoutMismatch: () =>
-    refuse(Code.FailedPrecondition, R.LAYOUT_MISMATCH, "the layout differs from the connection or pending requests", "layout_template"),
-  connectionFull: () => refuse(Code.ResourceExhausted, R.CONNECTION_FULL, "the connection would exceed the layout's capacity"),
-  requestNotFound: (field: string) => refuse(Code.FailedPrecondition, R.REQUEST_NOT_FOUND, "no such request is pending", field),
+    refuse(
+      Code.FailedPrecondition,
+      R.LAYOUT_MISMATCH,
+      // Stryker disable next-line StringLiteral: message text is not part of the protocol
+      "the layout differs from the connection or pending requests",
+      "layout_template",
+    ),
+  connectionFull: () =>
+    // Stryker disable next-line StringLiteral: message text is not part of the protocol
+    refuse(Code.ResourceExhausted, R.CONNECTION_FULL, "the connection would exceed the layout's capacity"),
+  requestNotFound: (field: string) =>
+    // Stryker disable next-line StringLiteral: message text is not part of the protocol
+    refuse(Code.FailedPrecondition, R.REQUEST_NOT_FOUND, "no such request is pending", field),
+  // Stryker disable next-line StringLiteral: message text is not part of the protocol
   notConnected: () => refuse(Code.FailedPrecondition, R.NOT_CONNECTED, "the room is not connected"),
   roomAlreadyOpen: (liveId: string) =>
-    refuse(Code.AlreadyExists, R.ROOM_ALREADY_OPEN, `room "${liveId}" is already open with another host`, "live_id"),
+    refuse(
+      Code.AlreadyExists,
+      R.ROOM_ALREADY_OPEN,
+      // Stryker disable next-line StringLiteral: message text is not part of the protocol
+      `room "${liveId}" is already open with another host`,
+      "live_id",
+    ),
   requestIdReused: () =>
-    refuse(Code.InvalidArgument, R.REQUEST_ID_REUSED, "request_id was already used for a different call", "request_id"),
+    refuse(
+      Code.InvalidArgument,
+      R.REQUEST_ID_REUSED,
+      // Stryker disable next-line StringLiteral: message text is not part of the protocol
+      "request_id was already used for a different call",
+      "request_id",
+    ),
 };
