@@ -151,7 +151,8 @@ export const closureVariants: BrokenVariant[] = [
       wrapped({}, (server) => [
         onUnary(["OpenRoom"], async (message, next) => {
           const room = await server().core.readRoom(String(message.liveId));
-          if (room && room.host.userName === message.userName && room.host.avatarUrl === message.avatarUrl) message.userId = room.host.userId;
+          if (room && room.host.userName === message.userName && room.host.avatarUrl === message.avatarUrl)
+            message.userId = room.host.userId;
           return next();
         }),
       ]),
