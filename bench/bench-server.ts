@@ -60,7 +60,6 @@ function statsRoute(path: string, req: AnyRequest, res: AnyResponse): boolean {
   const cpu = process.cpuUsage();
   // The longest the event loop was held up in the window (GC pauses, long tasks): what a call's tail waits for.
   const loopMaxMs = loopDelay.max / 1e6;
-  const loopP99Ms = loopDelay.percentile(99) / 1e6;
   if (start) loopDelay.reset();
   if (!start) globalThis.gc?.();
   const memory = process.memoryUsage();
@@ -72,7 +71,6 @@ function statsRoute(path: string, req: AnyRequest, res: AnyResponse): boolean {
       external: memory.external,
       rss: memory.rss,
       loopMaxMs,
-      loopP99Ms,
       roundTrips: metrics.tripsSeen,
       transitions: metrics.transitions,
     }),

@@ -15,9 +15,8 @@ export interface Stats {
   heapUsed: number;
   external: number;
   rss: number;
-  /** Event-loop delay since the last window's start: the longest, and its 99th percentile (ms). */
+  /** The longest event-loop delay since the last window's start (ms). */
   loopMaxMs: number;
-  loopP99Ms: number;
   /** Redis round trips and transitions so far (reference server on Redis only). */
   roundTrips: number;
   transitions: number;
